@@ -1,0 +1,12 @@
+// Subcommands of the `wanattn` CLI. Each registers itself on the CLI11 app and runs when
+// chosen; errors are exceptions, turned into a message and exit code 1 by main().
+#pragma once
+#include <CLI/CLI.hpp>
+
+namespace wanattn::cli {
+
+void add_info_command(CLI::App& app);
+void add_export_h5_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+
+}  // namespace wanattn::cli

@@ -1,0 +1,102 @@
+#include <filesystem>
+
+#include "catch_compat.h"
+#include "core/manifest.h"
+#include "core/store_error.h"
+#include "support/synthetic_run.h"
+
+using namespace wanattn;
+
+namespace {
+std::string error_of(const nlohmann::json& j) {
+  try {
+    manifest_from_json(j, "m.json");
+  } catch (const StoreError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("manifest round trips through JSON, keeping unknown fields", "[fast]") {
+  RunManifest m = test::synthetic_manifest({});
+  m.status.state = RunState::Cancelled;
+  m.status.message = "user pressed cancel";
+  m.timings["dit"] = 1.25;
+  m.extra["future_field"] = {1, 2, 3};
+  const RunManifest back = manifest_from_json(to_json(m), "m.json");
+  CHECK(back.prompt == m.prompt);
+  CHECK(back.tokens.size() == m.tokens.size());
+  CHECK(back.tokens[2].piece == "circle");
+  CHECK(back.tokens[2].word == 2);
+  CHECK(back.words[2].char_begin == m.words[2].char_begin);
+  CHECK(back.capture.steps == m.capture.steps);
+  CHECK(back.attention_shape() == m.attention_shape());
+  CHECK(back.status.state == RunState::Cancelled);
+  CHECK(back.status.message == "user pressed cancel");
+  CHECK(back.timings.at("dit") == 1.25);
+  CHECK(back.extra["future_field"] == nlohmann::json({1, 2, 3}));
+  CHECK(back.generation["seed"] == 58);
+}
+
+TEST_CASE("manifest errors name the field at fault", "[fast]") {
+  const nlohmann::json good = to_json(test::synthetic_manifest({}));
+  auto j = good;
+  j.erase("prompt");
+  CHECK_THAT(error_of(j), ContainsSubstring("missing field 'prompt'"));
+  j = good;
+  j["latent_grid"]["width"] = "wide";
+  CHECK_THAT(error_of(j), ContainsSubstring("latent_grid.width"));
+  j = good;
+  j["latent_grid"]["height"] = 0;
+  CHECK_THAT(error_of(j), ContainsSubstring("latent_grid.height"));
+  j = good;
+  j["capture"]["tokens"] = 600;
+  CHECK_THAT(error_of(j), ContainsSubstring("capture.tokens"));
+  j = good;
+  j["tokens"][1]["word"] = 99;
+  CHECK_THAT(error_of(j), ContainsSubstring("tokens[1].word"));
+  j = good;
+  j["status"]["state"] = "exploded";
+  CHECK_THAT(error_of(j), ContainsSubstring("exploded"));
+  j = good;
+  j["capture"]["head_mode"] = "mean";
+  CHECK_THAT(error_of(j), ContainsSubstring("capture.heads"));
+  CHECK_THAT(error_of(nlohmann::json::array()), ContainsSubstring("not a JSON object"));
+}
+
+TEST_CASE("an unknown format version is a typed error", "[fast]") {
+  auto j = to_json(test::synthetic_manifest({}));
+  j["format_version"] = 99;
+  try {
+    manifest_from_json(j, "m.json");
+    FAIL("accepted version 99");
+  } catch (const StoreError& e) {
+    CHECK(e.kind() == StoreErrorKind::UnknownVersion);
+    CHECK_THAT(std::string(e.what()), ContainsSubstring("99"));
+  }
+}
+
+TEST_CASE("invalid JSON is a bad-manifest error", "[fast]") {
+  try {
+    parse_manifest("{\"format\": \"wanattn-run\", ", "runs/x/manifest.json");
+    FAIL("accepted broken JSON");
+  } catch (const StoreError& e) {
+    CHECK(e.kind() == StoreErrorKind::BadManifest);
+    CHECK_THAT(std::string(e.what()), ContainsSubstring("runs/x/manifest.json"));
+  }
+}
+
+TEST_CASE("manifest save is atomic and leaves no temp file", "[fast]") {
+  const auto dir = std::filesystem::temp_directory_path() / "wanattn-manifest-test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "manifest.json").string();
+  RunManifest m = test::synthetic_manifest({});
+  save_manifest_atomic(m, path);
+  m.prompt = "second";
+  save_manifest_atomic(m, path);
+  CHECK(load_manifest(path).prompt == "second");
+  CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+  std::filesystem::remove_all(dir);
+}
