@@ -1,5 +1,8 @@
 #include <ATen/ATen.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "catch_compat.h"
 #include "model/torch_runtime.h"
 
@@ -18,4 +21,14 @@ TEST_CASE("CUDA device reports itself and computes", "[gpu]") {
   CHECK_FALSE(rt.device_name.empty());
   const at::Tensor a = at::ones({64, 64}, at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16));
   CHECK(at::matmul(a, a).sum().item<float>() == Approx(64.0 * 64 * 64));
+}
+
+TEST_CASE("std::filesystem works in programs that link libtorch", "[fast]") {
+  // Regression: libtorch.so exports a broken std::filesystem::remove_all that crashed
+  // `wanattn bench store`; the model target puts libstdc++ first (model/CMakeLists.txt).
+  const auto dir = std::filesystem::temp_directory_path() / "wanattn-fs-check" / "a" / "b";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "f.txt") << "x";
+  CHECK(std::filesystem::remove_all(dir.parent_path().parent_path()) == 4);
+  CHECK_FALSE(std::filesystem::exists(dir));
 }

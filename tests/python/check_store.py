@@ -10,8 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import h5py
 import numpy as np
+
+try:
+    import h5py
+except ImportError:  # the GPU machine's Python has no h5py; the desktop venv always does
+    h5py = None
+
+SKIP = 77  # CTest's SKIP_RETURN_CODE for this test
 
 
 def main() -> int:
@@ -53,6 +59,9 @@ def main() -> int:
     info = subprocess.run([wanattn, "info", "--tokens", str(run)], check=True, capture_output=True, text=True).stdout
     assert "complete" in info and "12/12 slices" in info and "circle" in info, info
 
+    if h5py is None:
+        print("h5py not installed: numpy checks passed, HDF5 read-back skipped")
+        return SKIP
     out = work / "run.h5"
     subprocess.run([wanattn, "export-h5", str(run), str(out)], check=True, capture_output=True)
     with h5py.File(out, "r") as f:
