@@ -1,0 +1,3 @@
+// Must NOT compile: model may not see Qt.
+#include <QObject>
+int layering_violation() { return 0; }
