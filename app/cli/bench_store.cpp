@@ -28,6 +28,7 @@ struct BenchArgs {
   std::string dir = "bench-store.tmp";
   int steps = 25, blocks = 30, heads = 12, tokens = 30, frames = 16, height = 30, width = 52;
   int repeats = 200;
+  int rounds = 2;
   bool keep = false;
 };
 
@@ -99,23 +100,35 @@ void run_bench_store(const BenchArgs& a) {
   for (auto& v : buf) v = float_to_half(dist(rng));
   for (auto& v : pad) v = float_to_half(0.5f + dist(rng));
 
+  // Alternate the order across rounds so page-cache state does not favour either side.
   const std::string plain_path = (fs::path(a.dir) / "plain.bin").string();
-  const double t_plain = plain_write(plain_path, buf, slices, aux_bytes);
-  fs::remove(plain_path);
-
   const std::string run_dir = (fs::path(a.dir) / "run").string();
-  const auto t0 = Clock::now();
-  auto writer = RunWriter::create(run_dir, m);
-  const double t_create = seconds_since(t0);
-  for (int s = 0; s < a.steps; ++s)
-    for (int b = 0; b < a.blocks; ++b) writer->write_slice(s, b, buf.data(), pad.data());
-  writer->finish(RunState::Complete);
-  const double t_store = seconds_since(t0);
-  writer.reset();
-
-  fmt::print("  plain sequential write + fdatasync : {:7.2f} s  {:6.2f} GB/s\n", t_plain, total_gb / t_plain);
+  std::vector<double> t_plain, t_store;
+  double t_create = 0;
+  for (int round = 0; round < a.rounds; ++round) {
+    for (int part = 0; part < 2; ++part) {
+      const bool plain_now = (part == 0) == (round % 2 == 0);
+      if (plain_now) {
+        t_plain.push_back(plain_write(plain_path, buf, slices, aux_bytes));
+        fs::remove(plain_path);
+      } else {
+        fs::remove_all(run_dir);
+        const auto t0 = Clock::now();
+        auto writer = RunWriter::create(run_dir, m);
+        t_create = seconds_since(t0);
+        for (int s = 0; s < a.steps; ++s)
+          for (int b = 0; b < a.blocks; ++b) writer->write_slice(s, b, buf.data(), pad.data());
+        writer->finish(RunState::Complete);
+        t_store.push_back(seconds_since(t0));
+      }
+    }
+    fmt::print("  round {}: plain {:.2f} s ({:.2f} GB/s), store {:.2f} s ({:.2f} GB/s)\n", round + 1, t_plain.back(),
+               total_gb / t_plain.back(), t_store.back(), total_gb / t_store.back());
+  }
+  const double tp = median(t_plain), ts = median(t_store);
+  fmt::print("  plain sequential write + fdatasync : {:7.2f} s  {:6.2f} GB/s (median of {})\n", tp, total_gb / tp, a.rounds);
   fmt::print("  store (create, write_slice, finish): {:7.2f} s  {:6.2f} GB/s  ({:.1f}% of plain; create {:.1f} ms)\n",
-             t_store, total_gb / t_store, 100.0 * t_plain / t_store, t_create * 1e3);
+             ts, total_gb / ts, 100.0 * tp / ts, t_create * 1e3);
 
   // Reads: open, then one slice map and aggregates, warm (page cache), median of repeats.
   const auto t1 = Clock::now();
@@ -162,6 +175,7 @@ void add_bench_store(CLI::App& bench) {
   cmd->add_option("--height", a->height, "Patch-grid height")->check(CLI::Range(1, 1024));
   cmd->add_option("--width", a->width, "Patch-grid width")->check(CLI::Range(1, 1024));
   cmd->add_option("--repeats", a->repeats, "Read repeats")->check(CLI::Range(1, 100000));
+  cmd->add_option("--rounds", a->rounds, "Write rounds (plain and store alternate their order)")->check(CLI::Range(1, 20));
   cmd->add_flag("--keep", a->keep, "Keep the scratch directory");
   cmd->callback([a] { run_bench_store(*a); });
 }
