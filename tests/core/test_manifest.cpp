@@ -100,3 +100,51 @@ TEST_CASE("manifest save is atomic and leaves no temp file", "[fast]") {
   CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
   std::filesystem::remove_all(dir);
 }
+
+// Found by fuzz_manifest (docs/fuzzing.md): nlohmann's get<int>() static_casts any JSON
+// number, so a float too large for the field was undefined behaviour (UBSan:
+// "5.33333e+36 is outside the range of representable values of type 'long'") and an
+// integer too large wrapped (format_version 4294967297 read as 1).
+TEST_CASE("manifest integer fields must be JSON integers that fit", "[fast]") {
+  const nlohmann::json good = to_json(test::synthetic_manifest({}));
+  auto j = good;
+  j["words"][1]["span"][1] = 5.33333e36;
+  CHECK_THAT(error_of(j), ContainsSubstring("words[1].span[1]"));
+  j = good;
+  j["capture"]["heads"] = 1e10;
+  CHECK_THAT(error_of(j), ContainsSubstring("capture.heads"));
+  j = good;
+  j["capture"]["heads"] = 2.5;
+  CHECK_THAT(error_of(j), ContainsSubstring("must be an integer"));
+  j = good;
+  j["capture"]["heads"] = 4294967298ull;  // was read as 2
+  CHECK_THAT(error_of(j), ContainsSubstring("capture.heads"));
+  j = good;
+  j["format_version"] = 4294967297ll;  // was read as version 1
+  CHECK_THAT(error_of(j), ContainsSubstring("format_version"));
+  j = good;
+  j["capture"]["steps"] = {0, 1e300};
+  CHECK_THAT(error_of(j), ContainsSubstring("capture.steps[1]"));
+  j = good;
+  j["tokens"][0]["id"] = 18446744073709551615ull;
+  CHECK_THAT(error_of(j), ContainsSubstring("tokens[0].id"));
+  j = good;
+  j["latent_grid"]["width"] = true;
+  CHECK_THAT(error_of(j), ContainsSubstring("wrong type"));
+  j = good;
+  j["status"]["writer_pid"] = int64_t(1) << 40;  // int64 fields take the whole int64 range
+  CHECK(error_of(j).empty());
+
+  // The fuzzer's input: an integer literal too long for uint64 parses as a double.
+  std::string text = good.dump();
+  const std::string span = "\"span\":[2,5]";
+  REQUIRE(text.find(span) != std::string::npos);
+  text.replace(text.find(span), span.size(), "\"span\":[2,5333333333333333333333333333333333333]");
+  try {
+    parse_manifest(text, "runs/x/manifest.json");
+    FAIL("accepted a span end of 5.3e36");
+  } catch (const StoreError& e) {
+    CHECK(e.kind() == StoreErrorKind::BadManifest);
+    CHECK_THAT(std::string(e.what()), ContainsSubstring("words[1].span[1]"));
+  }
+}
