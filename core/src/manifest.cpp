@@ -9,7 +9,9 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
+#include <type_traits>
 
 #include "core/store_error.h"
 
@@ -29,13 +31,42 @@ const json& field(const json& j, const char* key, const std::string& where, cons
   return *it;
 }
 
+// nlohmann's get<int>() static_casts any number: a float out of range is undefined
+// behaviour and 4294967297 silently becomes 1. Integer fields must be JSON integers that
+// fit (found by fuzzing, docs/fuzzing.md).
+template <class T>
+bool integer_fits(const json& v) {
+  if (v.is_number_unsigned()) return v.get<uint64_t>() <= uint64_t(std::numeric_limits<T>::max());
+  if (!v.is_number_integer()) return false;
+  const int64_t x = v.get<int64_t>();
+  return x >= int64_t(std::numeric_limits<T>::min()) && x <= int64_t(std::numeric_limits<T>::max());
+}
+
+template <class T>
+void check_integer(const json& v, const std::string& where, const std::string& name) {
+  if (integer_fits<T>(v)) return;
+  if (!v.is_number()) bad(where, fmt::format("field '{}' has the wrong type ({})", name, v.type_name()));
+  bad(where, fmt::format("field '{}' must be an integer in [{}, {}], not {}", name, std::numeric_limits<T>::min(),
+                         std::numeric_limits<T>::max(), v.dump()));
+}
+
+template <class T> struct is_integer_vector : std::false_type {};
+template <class E> struct is_integer_vector<std::vector<E>> : std::bool_constant<std::is_integral_v<E> && !std::is_same_v<E, bool>> {};
+
 template <class T>
 T get(const json& j, const char* key, const std::string& where, const std::string& path = "") {
   const json& v = field(j, key, where, path);
+  const std::string name = fmt::format("{}{}", path.empty() ? "" : path + ".", key);
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    check_integer<T>(v, where, name);
+  } else if constexpr (is_integer_vector<T>::value) {
+    if (v.is_array())
+      for (size_t i = 0; i < v.size(); ++i) check_integer<typename T::value_type>(v[i], where, fmt::format("{}[{}]", name, i));
+  }
   try {
     return v.get<T>();
   } catch (const json::exception&) {
-    bad(where, fmt::format("field '{}{}' has the wrong type ({})", path.empty() ? "" : path + ".", key, v.type_name()));
+    bad(where, fmt::format("field '{}' has the wrong type ({})", name, v.type_name()));
   }
 }
 
@@ -205,7 +236,15 @@ RunManifest manifest_from_json(const json& j, const std::string& where) {
 }
 
 RunManifest parse_manifest(std::string_view text, const std::string& where) {
-  json j = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  // nlohmann copies, compares and prints JSON recursively: a manifest.json of 10^6 nested
+  // brackets (2 MB) overflowed the stack (found while fuzzing, docs/fuzzing.md). Real
+  // manifests nest a few levels; free-form model configs stay far below this.
+  static constexpr int kMaxDepth = 100;
+  const json::parser_callback_t limit_depth = [&where](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxDepth) bad(where, fmt::format("JSON nested deeper than {} levels", kMaxDepth));
+    return true;
+  };
+  json j = json::parse(text.begin(), text.end(), limit_depth, /*allow_exceptions=*/false);
   if (j.is_discarded()) bad(where, "not valid JSON");
   return manifest_from_json(j, where);
 }

@@ -138,13 +138,38 @@ TEST_CASE("manifest integer fields must be JSON integers that fit", "[fast]") {
   // The fuzzer's input: an integer literal too long for uint64 parses as a double.
   std::string text = good.dump();
   const std::string span = "\"span\":[2,5]";
-  REQUIRE(text.find(span) != std::string::npos);
-  text.replace(text.find(span), span.size(), "\"span\":[2,5333333333333333333333333333333333333]");
+  REQUIRE(text.rfind(span) != std::string::npos);  // words[1] (after tokens[1])
+  text.replace(text.rfind(span), span.size(), "\"span\":[2,5333333333333333333333333333333333333]");
   try {
     parse_manifest(text, "runs/x/manifest.json");
     FAIL("accepted a span end of 5.3e36");
   } catch (const StoreError& e) {
     CHECK(e.kind() == StoreErrorKind::BadManifest);
     CHECK_THAT(std::string(e.what()), ContainsSubstring("words[1].span[1]"));
+  }
+}
+
+// Found while fuzzing (docs/fuzzing.md): nlohmann copies, compares and prints JSON
+// recursively, so deeply nested brackets in a free-form field overflowed the stack
+// (10^6 levels crashed `wanattn info`; 2*10^4 under ASan).
+TEST_CASE("a manifest nested absurdly deep is a bad-manifest error, not a crash", "[fast]") {
+  const std::string good = to_json(test::synthetic_manifest({})).dump();
+  nlohmann::json j = nlohmann::json::parse(good);
+  j.erase("model");
+  std::string base = j.dump();
+  base.pop_back();  // drop the final '}'
+  const auto nested = [&](size_t depth) {
+    return base + ",\"model\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
+  };
+  // A few levels of free-form config are fine.
+  CHECK(parse_manifest(nested(20), "m.json").model.is_array());
+  for (size_t depth : {size_t(200), size_t(1000000)}) {
+    try {
+      parse_manifest(nested(depth), "runs/x/manifest.json");
+      FAIL("accepted " << depth << " nested arrays");
+    } catch (const StoreError& e) {
+      CHECK(e.kind() == StoreErrorKind::BadManifest);
+      CHECK_THAT(std::string(e.what()), ContainsSubstring("nested deeper"));
+    }
   }
 }
