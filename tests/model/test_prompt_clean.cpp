@@ -1,7 +1,8 @@
 #include <string>
 
-#include "catch_compat.h"
 #include "model/prompt_clean.h"
+// Last: torch headers define their own CHECK macro, which must not replace Catch's.
+#include "catch_compat.h"
 
 using namespace wanattn;
 

@@ -1,8 +1,9 @@
 #include <string>
 
-#include "catch_compat.h"
 #include "model/prompt_weights.h"
 #include "model/text_error.h"
+// Last: torch headers define their own CHECK macro, which must not replace Catch's.
+#include "catch_compat.h"
 
 using namespace wanattn;
 

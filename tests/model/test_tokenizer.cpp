@@ -5,12 +5,13 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "catch_compat.h"
 #include "model/prompt_clean.h"
 #include "model/t5_tokenizer.h"
 #include "model/text_error.h"
 #include "support/synthetic_run.h"
 #include "support/temp_dir.h"
+// Last: torch headers define their own CHECK macro, which must not replace Catch's.
+#include "catch_compat.h"
 
 using namespace wanattn;
 namespace fs = std::filesystem;
