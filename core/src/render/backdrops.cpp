@@ -1,0 +1,78 @@
+#include "core/render/backdrops.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <opencv2/imgproc.hpp>
+
+#include "core/render/render_error.h"
+#include "core/run_files.h"
+
+namespace wanattn::render {
+namespace {
+
+void expect_images(const MappedNpy& a) {
+  const auto& h = a.header();
+  if (h.dtype != DType::U8 || h.shape.size() != 4 || h.shape[3] != 3 || h.shape[0] == 0)
+    throw RenderError(RenderErrorKind::MissingData,
+                      fmt::format("'{}' holds {} {}, expected uint8 [n, height, width, 3] RGB images", a.path(),
+                                  dtype_name(h.dtype), shape_to_string(h.shape)));
+}
+
+// Image i of a uint8 [n, H, W, 3] RGB array as BGR at `size` (the store's pixels are not copied
+// until the colour conversion).
+cv::Mat image(const MappedNpy& a, int i, cv::Size size) {
+  const auto& s = a.header().shape;
+  const int h = int(s[1]), w = int(s[2]);
+  const cv::Mat rgb(h, w, CV_8UC3, const_cast<uint8_t*>(a.data()) + size_t(i) * size_t(h) * size_t(w) * 3);
+  cv::Mat bgr;
+  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
+  if (bgr.size() == size) return bgr;
+  cv::Mat out;
+  cv::resize(bgr, out, size, 0, 0, size.width > w ? cv::INTER_CUBIC : cv::INTER_AREA);
+  return out;
+}
+
+}  // namespace
+
+Backdrops::Backdrops(const RunReader& run) : manifest_(&run.manifest()) {
+  frames_ = run.open_array(run_files::kFrames);
+  previews_ = run.open_array(run_files::kPreviews);
+  if (frames_) expect_images(*frames_);
+  if (previews_) expect_images(*previews_);
+  const auto& m = run.manifest();
+  video_size_ = frames_ ? cv::Size(int(frames_->header().shape[2]), int(frames_->header().shape[1]))
+                        : cv::Size(m.width, m.height);
+  if (video_size_.area() <= 0) video_size_ = cv::Size(m.grid.width * 16, m.grid.height * 16);
+}
+
+int Backdrops::frame_count() const {
+  return frames_ ? int(frames_->header().shape[0]) : std::max(manifest_->frames, 1);
+}
+
+cv::Mat Backdrops::frame(int video_frame, cv::Size size) const {
+  if (!frames_) return {};
+  const int n = int(frames_->header().shape[0]);
+  return image(*frames_, std::clamp(video_frame, 0, n - 1), size);
+}
+
+cv::Mat Backdrops::preview(int store_step, cv::Size size) const {
+  if (!previews_) return {};
+  const int n = int(previews_->header().shape[0]);
+  const auto& steps = manifest_->capture.steps;
+  int i = store_step;
+  // One preview per sampler step: index by the model step this store step captured.
+  if (n != int(steps.size()) && store_step >= 0 && store_step < int(steps.size())) i = steps[size_t(store_step)];
+  return image(*previews_, std::clamp(i, 0, n - 1), size);
+}
+
+cv::Mat Backdrops::pick(Backdrop b, int store_step, int video_frame, cv::Size size) const {
+  switch (b) {
+    case Backdrop::None: return {};
+    case Backdrop::Preview: return preview(store_step, size);
+    case Backdrop::Frame: return has_frames() ? frame(video_frame, size) : preview(store_step, size);
+  }
+  return {};
+}
+
+}  // namespace wanattn::render
