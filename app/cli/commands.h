@@ -8,5 +8,9 @@ namespace wanattn::cli {
 void add_info_command(CLI::App& app);
 void add_export_h5_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
+// Render/export (built when wanattn_render is, i.e. not with WANATTN_GPU_ONLY).
+void add_render_command(CLI::App& app);
+void add_export_command(CLI::App& app);
+void add_render_bench(CLI::App& app);  // adds `bench render`; after add_bench_command
 
 }  // namespace wanattn::cli

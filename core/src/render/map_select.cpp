@@ -124,7 +124,7 @@ std::string describe(const RunManifest& m, const MapSelection& sel) {
     head = fmt::format("head {}", sel.heads[0]);
   else
     head = fmt::format("head mean of {}", sel.heads.size());
-  return fmt::format("{} · {} · {} · {}", sel.token.label,
+  return fmt::format("{}, {}, {}, {}", sel.token.label,
                      axis_text("step", sel.steps, m.capture.steps, int(m.capture.steps.size())),
                      axis_text("block", sel.blocks, m.capture.blocks, int(m.capture.blocks.size())), head);
 }

@@ -39,7 +39,7 @@ LatentMap compute_map(const RunReader& run, const MapSelection& sel);
 // indices); throws BadSelection listing what was captured.
 int store_step(const RunManifest& m, int model_step);
 int store_block(const RunManifest& m, int model_block);
-// "cat · step 12 · block 15 · head 3", with "mean" for averaged axes (labels, titles).
+// "cat, step 12, block 15, head 3", with "mean" for averaged axes (labels, titles).
 std::string describe(const RunManifest& m, const MapSelection& sel);
 // "step 4 block 2, step 4 block 3" (the first few, then "and N more").
 std::string describe_missing(const RunManifest& m, const std::vector<SliceId>& missing);
