@@ -65,8 +65,10 @@ void write_bench_run(const std::string& dir) {
   w->finish(RunState::Complete);
 }
 
+// "median X ms (best Y ms)": the best run shows the cost on an idle machine, the median
+// what a busy one (a compile next to it) gives.
 template <class F>
-double median_ms(int repeats, F&& f) {
+std::string median_ms(int repeats, F&& f) {
   std::vector<double> ms;
   for (int i = 0; i < repeats; ++i) {
     const auto t0 = Clock::now();
@@ -74,7 +76,7 @@ double median_ms(int repeats, F&& f) {
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   }
   std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
+  return fmt::format("median {:.2f} ms (best {:.2f} ms, {} runs)", ms[ms.size() / 2], ms.front(), ms.size());
 }
 
 void run_bench(const RenderBenchArgs& a) {
@@ -94,28 +96,28 @@ void run_bench(const RenderBenchArgs& a) {
 
   render::Look look;  // inferno, per map, bilinear, linear in time, over the frame, opacity 0.6
   const render::OverlayRenderer overlay(run, {token, {run.steps() - 1}, {run.blocks() / 2}, {}}, look);
-  const double frame_ms = median_ms(a.repeats, [&](int i) { overlay.render(i % frames); });
-  fmt::print("overlay frame {}x{} (upsample, colormap, blend over the decoded frame): {:.2f} ms\n", overlay.size().width,
+  const std::string frame_ms = median_ms(a.repeats, [&](int i) { overlay.render(i % frames); });
+  fmt::print("overlay frame {}x{} (upsample, colormap, blend over the decoded frame): {}\n", overlay.size().width,
              overlay.size().height, frame_ms);
 
-  const double click_ms = median_ms(a.repeats, [&](int i) {
+  const std::string click_ms = median_ms(a.repeats, [&](int i) {
     const render::OverlayRenderer o(run, {token, {i % run.steps()}, {i % run.blocks()}, {}}, look);
     o.render(i % frames);
   });
-  fmt::print("token click (head-mean map from the store + overlay frame): {:.2f} ms\n", click_ms);
+  fmt::print("token click (head-mean map from the store + overlay frame): {}\n", click_ms);
 
-  const double mean_ms = median_ms(std::max(a.repeats / 5, 3), [&](int i) {
+  const std::string mean_ms = median_ms(std::max(a.repeats / 5, 3), [&](int i) {
     const render::OverlayRenderer o(run, {token, {}, {}, {}}, look);
     o.render(i % frames);
   });
-  fmt::print("global mean map (every step, block, head) + overlay frame: {:.2f} ms\n", mean_ms);
+  fmt::print("global mean map (every step, block, head) + overlay frame: {}\n", mean_ms);
 
   render::ViewOptions vo;
-  const double grid_ms = median_ms(std::max(a.repeats / 3, 3), [&](int i) {
+  const std::string grid_ms = median_ms(std::max(a.repeats / 3, 3), [&](int i) {
     render::blocks_view(run, token, {run.steps() - 1}, {}, vo);
   });
   const auto grid = render::blocks_view(run, token, {run.steps() - 1}, {}, vo);
-  fmt::print("{}-block grid, one step ({}x{} image, {}-pixel cells, labels, colour bar): {:.2f} ms\n", run.blocks(),
+  fmt::print("{}-block grid, one step ({}x{} image, {}-pixel cells, labels, colour bar): {}\n", run.blocks(),
              grid.grid.image.cols, grid.grid.image.rows, grid.grid.cells[0].width, grid_ms);
   if (a.run.empty() && !a.keep) fs::remove_all(dir);
 }

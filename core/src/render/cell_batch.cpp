@@ -105,10 +105,10 @@ std::string look_line(const ViewOptions& o, const std::string& extra) {
   if (o.look.norm.mode == NormMode::Percentile)
     norm += fmt::format(" {:g}-{:g}", o.look.norm.low_percentile, o.look.norm.high_percentile);
   if (o.look.norm.mode == NormMode::Absolute && o.look.norm.vmax > 0) norm += fmt::format(" 0-{:g}", o.look.norm.vmax);
-  return fmt::format("{}{}colormap {} | normalisation {}{} | opacity {:g} | {} upsampling", extra,
+  return fmt::format("{}{}colormap {} | normalisation {}{} | opacity {:g}{} | {} upsampling", extra,
                      extra.empty() ? "" : " | ", to_string(o.look.colormap), norm,
                      o.shared_range ? ", one range for all cells" : ", each cell 0-1 on its own", o.look.opacity,
-                     to_string(o.look.upsample));
+                     o.look.fade_low ? " (fading with the value)" : "", to_string(o.look.upsample));
 }
 
 }  // namespace wanattn::render
