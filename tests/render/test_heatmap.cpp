@@ -130,6 +130,13 @@ TEST_CASE("the overlay's peak lands on the blob after upsampling and temporal ma
       }
     }
   }
+  // The hover readout: the value of the cell under a pixel.
+  {
+    const MapSelection one{resolve_token(run.manifest(), "#2", true), {1}, {3}, {1}};
+    const LatentMap m = compute_map(run, one);
+    CHECK(value_at(m, 5, {5 * 16 + 3, 4 * 16 + 15}, size, TemporalMode::Nearest) == m.frame(2)[4 * fx.spec.width + 5]);
+    CHECK(std::isnan(value_at(m, 5, {-1, 0}, size, TemporalMode::Nearest)));
+  }
   // Linear in time: between two latent frames the peak lies between their blobs.
   const MapSelection sel{resolve_token(run.manifest(), "#0", true), {0}, {0}, {0}};
   const LatentMap m = compute_map(run, sel);

@@ -104,6 +104,8 @@ TEST_CASE("every grid view of VIEWS.md renders with the expected cells", "[fast]
   CHECK(small.grid.cells[0].width == 64);
   CHECK_THROWS_AS(blocks_view(run, circle, {7}, {}, o), RenderError);
   CHECK_THROWS_AS(heads_steps_view(run, circle, 9, o), RenderError);
+  o.frame = m.frames;  // one past the last video frame
+  CHECK_THROWS_WITH(token_view(run, {circle, {}, {}, {}}, o), ContainsSubstring("frame 9 is outside"));
   CHECK_THROWS_AS(composite_view(run, resolve_tokens(m, {"a", "red", "circle", "left"}, true), {circle, {}, {}, {}}, o),
                   RenderError);
 }

@@ -38,6 +38,10 @@ void dedupe(std::vector<SliceId>& v) {
 CellBatch render_cells(const RunReader& run, const std::vector<CellJob>& jobs, int cell_width, const ViewOptions& o) {
   const Backdrops backdrops(run);
   const cv::Size video = backdrops.video_size();
+  for (const auto& j : jobs)
+    if (j.frame < 0 || j.frame >= backdrops.frame_count())
+      throw RenderError(RenderErrorKind::BadSelection, fmt::format("frame {} is outside run '{}' (video frames 0..{})",
+                                                                   j.frame, run.dir(), backdrops.frame_count() - 1));
   const cv::Size cell(cell_width, std::max(1, int(std::lround(double(cell_width) * video.height / video.width))));
 
   struct Done {

@@ -1,6 +1,7 @@
 #include "core/render/heatmap.h"
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/imgproc.hpp>
 
 namespace wanattn::render {
@@ -52,6 +53,13 @@ cv::Mat to_unit(const cv::Mat& frame_map, const ValueRange& range, cv::Size size
   const double scale = 255.0 / double(range.span());
   big.convertTo(unit, CV_8U, scale, -double(range.lo) * scale);
   return unit;
+}
+
+float value_at(const LatentMap& map, int video_frame, cv::Point px, cv::Size video, TemporalMode mode) {
+  if (px.x < 0 || px.y < 0 || px.x >= video.width || px.y >= video.height) return std::nanf("");
+  const int x = std::min(px.x * map.grid.width / video.width, map.grid.width - 1);
+  const int y = std::min(px.y * map.grid.height / video.height, map.grid.height - 1);
+  return map_at_frame(map, video_frame, mode).at<float>(y, x);
 }
 
 Heatmap render_heatmap(const LatentMap& map, int video_frame, cv::Size size, const Look& look,

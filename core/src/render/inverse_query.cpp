@@ -28,7 +28,11 @@ cv::Mat cell_weights(const LatentGrid& g, cv::Size video, cv::Rect2d region) {
 
 std::vector<WordScore> rank_words(const RunReader& run, const MapSelection& base, int video_frame, cv::Rect region,
                                   TemporalMode temporal) {
-  const cv::Size video = Backdrops(run).video_size();
+  const Backdrops backdrops(run);
+  const cv::Size video = backdrops.video_size();
+  if (video_frame < 0 || video_frame >= backdrops.frame_count())
+    throw RenderError(RenderErrorKind::BadSelection, fmt::format("frame {} is outside run '{}' (video frames 0..{})",
+                                                                 video_frame, run.dir(), backdrops.frame_count() - 1));
   const cv::Rect clipped = region & cv::Rect(0, 0, video.width, video.height);
   if (clipped.area() <= 0)
     throw RenderError(RenderErrorKind::BadSelection,

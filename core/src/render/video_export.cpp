@@ -88,8 +88,11 @@ VideoResult export_evolution_mp4(const RunReader& run, const TokenSet& token, co
 
   const Backdrops backdrops(run);
   const cv::Size size = backdrops.video_size();
-  Mp4Writer writer(path, size, mp4);
   const int video_frames = backdrops.frame_count();
+  if (evo.frame < 0 || evo.frame >= video_frames)
+    throw RenderError(RenderErrorKind::BadSelection, fmt::format("frame {} is outside run '{}' (video frames 0..{})",
+                                                                 evo.frame, run.dir(), video_frames - 1));
+  Mp4Writer writer(path, size, mp4);
   const int total = int(steps.size()) * evo.frames_per_step + video_frames;
   int done = 0;
   const auto& m = run.manifest();

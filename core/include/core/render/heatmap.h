@@ -28,6 +28,10 @@ struct Heatmap {
 Heatmap render_heatmap(const LatentMap& map, int video_frame, cv::Size size, const Look& look,
                        const std::optional<ValueRange>& token = std::nullopt);
 
+// The map's value under pixel `px` of a `video`-sized frame (the studio's hover readout):
+// the latent cell that covers the pixel, at `video_frame`. NaN outside the frame.
+float value_at(const LatentMap& map, int video_frame, cv::Point px, cv::Size video, TemporalMode mode);
+
 // Heatmap over a backdrop (BGR, same size; empty = the heatmap alone).
 cv::Mat blend(const cv::Mat& backdrop, const Heatmap& heat, float opacity, bool fade_low);
 
