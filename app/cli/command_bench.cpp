@@ -5,11 +5,15 @@
 namespace wanattn::cli {
 
 void add_bench_store(CLI::App& bench);
+void add_bench_umt5(CLI::App& bench);
+void add_bench_dit(CLI::App& bench);
 
 void add_bench_command(CLI::App& app) {
   auto* bench = app.add_subcommand("bench", "Benchmark programs");
   bench->require_subcommand(1);
   add_bench_store(*bench);
+  add_bench_umt5(*bench);
+  add_bench_dit(*bench);
 }
 
 }  // namespace wanattn::cli

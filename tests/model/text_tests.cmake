@@ -27,4 +27,41 @@ if(WANATTN_PYTHON AND WANATTN_HAVE_TOKENIZER)
     FIXTURES_SETUP tokenizer_reference FIXTURES_REQUIRED tiny_spm SKIP_RETURN_CODE 77 LABELS "fast")
   set(_text_fixtures "tiny_spm;tokenizer_reference")
 endif()
-catch_discover_tests(wanattn_text_tests DISCOVERY_TIMEOUT 120 PROPERTIES FIXTURES_REQUIRED "${_text_fixtures}")
+catch_discover_tests(wanattn_text_tests DISCOVERY_TIMEOUT 120 PROPERTIES SKIP_RETURN_CODE 4 FIXTURES_REQUIRED "${_text_fixtures}")
+
+# UMT5 encoder: parity with transformers' UMT5EncoderModel on tiny random configs, in every
+# weight layout (tests/reference/umt5_reference.py, which also runs tools/convert_umt5_pth.py).
+add_executable(wanattn_umt5_tests
+  model/test_umt5.cpp
+  model/test_umt5_loader.cpp
+  model/test_embedding_cache.cpp
+)
+target_link_libraries(wanattn_umt5_tests PRIVATE wanattn_test_main wanattn::model)
+target_compile_definitions(wanattn_umt5_tests PRIVATE WANATTN_TEXT_FIXTURES="${WANATTN_TEXT_FIXTURES}")
+wanattn_warnings(wanattn_umt5_tests)
+set(_umt5_fixtures "")
+if(WANATTN_PYTHON)
+  add_test(NAME text_fixture_umt5_reference
+           COMMAND ${WANATTN_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/reference/umt5_reference.py ${WANATTN_TEXT_FIXTURES}/umt5)
+  set_tests_properties(text_fixture_umt5_reference PROPERTIES
+    FIXTURES_SETUP umt5_reference SKIP_RETURN_CODE 77 LABELS "fast")
+  set(_umt5_fixtures "umt5_reference")
+endif()
+if(WANATTN_HAVE_TOKENIZER)
+  list(APPEND _umt5_fixtures tiny_spm)
+endif()
+catch_discover_tests(wanattn_umt5_tests DISCOVERY_TIMEOUT 120 PROPERTIES SKIP_RETURN_CODE 4 FIXTURES_REQUIRED "${_umt5_fixtures}")
+
+# `wanattn bench umt5` and its reference script draw the same random weights: checked here in
+# fp32 on a tiny config (the full-size bf16 run is the GPU benchmark, docs/benchmarks.md).
+if(WANATTN_PYTHON)
+  set(_bench_out ${WANATTN_TEXT_FIXTURES}/bench_umt5_tiny.safetensors)
+  add_test(NAME bench_umt5_tiny_matches_transformers
+           COMMAND sh -c "$<TARGET_FILE:wanattn> bench umt5 --device cpu --tiny --runs 1 --warmup 0 --out ${_bench_out} && ${WANATTN_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/reference/umt5_bench.py ${_bench_out} --device cpu --runs 1 --warmup 0")
+  set_tests_properties(bench_umt5_tiny_matches_transformers PROPERTIES SKIP_RETURN_CODE 77 LABELS "parity")
+  # The bf16 numerics (norm statistics and softmax in fp32, the GELU formula in bf16) on the CPU.
+  set(_bench_out16 ${WANATTN_TEXT_FIXTURES}/bench_umt5_tiny_bf16.safetensors)
+  add_test(NAME bench_umt5_tiny_bf16_matches_transformers
+           COMMAND sh -c "$<TARGET_FILE:wanattn> bench umt5 --device cpu --dtype bf16 --tiny --runs 1 --warmup 0 --out ${_bench_out16} && ${WANATTN_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/reference/umt5_bench.py ${_bench_out16} --device cpu --runs 1 --warmup 0")
+  set_tests_properties(bench_umt5_tiny_bf16_matches_transformers PROPERTIES SKIP_RETURN_CODE 77 LABELS "parity")
+endif()

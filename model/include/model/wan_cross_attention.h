@@ -1,0 +1,48 @@
+// WanT2VCrossAttention: video queries attend over all 512 text slots (padding included,
+// unmasked, as in both reference implementations). The text keys/values depend only on
+// the prompt, so they are projected once per prompt (project_text) and reused every step.
+// When capturing, the probabilities of the real tokens are exp(scale*q.k - lse) from fp32
+// logits and the attention kernel's own log-sum-exp over all 512 positions, i.e. the
+// model's softmax, never re-normalised.
+#pragma once
+#include <torch/nn/module.h>
+
+#include "model/capture_sink.h"
+#include "model/linear.h"
+#include "model/module_options.h"
+#include "model/wan_rms_norm.h"
+
+namespace wanattn {
+
+struct TextKV {
+  at::Tensor k, v;  // [B, n, 512, d] in the matmul dtype (k after its RMSNorm)
+};
+
+// What a block's cross-attention should hand to a sink.
+struct CaptureCall {
+  CaptureSink* sink = nullptr;
+  int step = 0;
+  int block = 0;
+};
+
+class WanT2VCrossAttentionImpl : public torch::nn::Module {
+ public:
+  WanT2VCrossAttentionImpl(int64_t dim, int64_t heads, double eps, const ModuleOptions& o);
+  TextKV project_text(const at::Tensor& context) const;  // [B, 512, dim] -> K/V
+  // x [B, L, dim] -> [B, L, dim] in the matmul dtype. With `capture.sink`, batch item 0's
+  // probabilities go to the sink.
+  at::Tensor forward(const at::Tensor& x, const TextKV& text, const CaptureCall& capture = {}) const;
+
+  Linear q{nullptr}, k{nullptr}, v{nullptr}, o{nullptr};
+  WanRMSNorm norm_q{nullptr}, norm_k{nullptr};
+  int64_t heads;
+};
+TORCH_MODULE(WanT2VCrossAttention);
+
+// The captured probabilities of one attention call: probs [H, T, L] and padding mass
+// [H, L] in float16 (H = heads, or 1 = the mean over heads). q [n, L, d], k [n, 512, d]
+// are batch item 0's attention inputs, lse [n, L] the kernel's log-sum-exp (fp32).
+std::pair<at::Tensor, at::Tensor> capture_probabilities(const at::Tensor& q, const at::Tensor& k, const at::Tensor& lse,
+                                                        int64_t tokens, bool per_head);
+
+}  // namespace wanattn

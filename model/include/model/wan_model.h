@@ -1,0 +1,57 @@
+// WanModel: the Wan2.1 text-to-video diffusion transformer (official `WanModel`,
+// diffusers `WanTransformer3DModel`). Sub-modules carry the official checkpoint names.
+#pragma once
+#include <torch/nn/module.h>
+#include <torch/nn/modules/container/modulelist.h>
+
+#include <mutex>
+#include <vector>
+
+#include "model/capture_sink.h"
+#include "model/indexed_module.h"
+#include "model/wan_attention_block.h"
+#include "model/wan_config.h"
+#include "model/wan_head.h"
+
+namespace wanattn {
+
+// The prompt's side of every block, computed once per prompt and reused every step.
+struct WanText {
+  std::vector<TextKV> blocks;  // per block: cross-attention K/V of the embedded text
+};
+
+struct WanForwardOptions {
+  CaptureSink* capture = nullptr;  // conditional pass only, by the caller's choice
+  int step = 0;                    // sampler step index (for the sink)
+};
+
+class WanModelImpl : public torch::nn::Module {
+ public:
+  WanModelImpl(const WanConfig& config, const ModuleOptions& options);
+
+  // context [B, S, text_dim] with S <= text_len real rows (encoder output, trimmed);
+  // zero-padded to text_len here exactly as both references do, then embedded.
+  WanText prepare_text(const at::Tensor& context) const;
+  // latents [B, in_dim, F, H, W] (fp32), timesteps [B] -> velocity [B, out_dim, F, H, W] fp32
+  at::Tensor forward(const at::Tensor& latents, const at::Tensor& timesteps, const WanText& text,
+                     const WanForwardOptions& options = {});
+
+  const WanConfig& config() const { return config_; }
+  const ModuleOptions& options() const { return options_; }
+
+  at::Tensor patch_weight, patch_bias;  // patch_embedding: Conv3d, kernel = stride = patch
+  Linear text_in{nullptr}, text_out{nullptr}, time_in{nullptr}, time_out{nullptr}, time_proj{nullptr};
+  torch::nn::ModuleList blocks{nullptr};
+  Head head{nullptr};
+
+ private:
+  const RopeTable& rope_for(std::array<int64_t, 3> grid);
+  at::Tensor unpatchify(const at::Tensor& x, std::array<int64_t, 3> grid) const;
+
+  WanConfig config_;
+  ModuleOptions options_;
+  RopeTable rope_;  // cached for the last grid
+};
+TORCH_MODULE(WanModel);
+
+}  // namespace wanattn

@@ -1,0 +1,65 @@
+#include "model/wan_cross_attention.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+
+#include "model/attention_lse.h"
+
+namespace wanattn {
+
+WanT2VCrossAttentionImpl::WanT2VCrossAttentionImpl(int64_t dim, int64_t heads_, double eps, const ModuleOptions& opt)
+    : heads(heads_) {
+  q = register_module("q", Linear(dim, dim, opt.matmul()));
+  k = register_module("k", Linear(dim, dim, opt.matmul()));
+  v = register_module("v", Linear(dim, dim, opt.matmul()));
+  o = register_module("o", Linear(dim, dim, opt.matmul()));
+  norm_q = register_module("norm_q", WanRMSNorm(dim, eps, opt.fp32()));
+  norm_k = register_module("norm_k", WanRMSNorm(dim, eps, opt.fp32()));
+}
+
+TextKV WanT2VCrossAttentionImpl::project_text(const at::Tensor& context) const {
+  const int64_t B = context.size(0), S = context.size(1), dim = q->weight.size(0), d = dim / heads;
+  const auto dt = q->weight.scalar_type();
+  TextKV kv;
+  kv.k = norm_k->forward(k->forward(context)).to(dt).view({B, S, heads, d}).transpose(1, 2).contiguous();
+  kv.v = v->forward(context).view({B, S, heads, d}).transpose(1, 2).contiguous();
+  return kv;
+}
+
+std::pair<at::Tensor, at::Tensor> capture_probabilities(const at::Tensor& q, const at::Tensor& k, const at::Tensor& lse,
+                                                        int64_t tokens, bool per_head) {
+  // Only the T real-token columns are computed: logits from the very q and k the kernel
+  // saw, accumulated in fp32 (bf16 logits would be off by up to 0.04), minus the kernel's
+  // log-sum-exp over all 512 positions. Never re-normalised over the real tokens.
+  const double scale = 1.0 / std::sqrt(double(q.size(-1)));
+  const at::Tensor kt = k.narrow(1, 0, tokens);                                        // [n, T, d]
+  // CUDA: bf16 products accumulated in fp32 by cuBLAS (bmm with an fp32 output); the CPU
+  // has no such kernel, and there the inputs are fp32 already.
+  const bool low = q.scalar_type() == at::kBFloat16 || q.scalar_type() == at::kHalf;
+  const at::Tensor logits = (q.is_cuda() && low ? at::bmm(kt, q.transpose(1, 2), at::kFloat)
+                                                : at::bmm(kt.to(at::kFloat), q.transpose(1, 2).to(at::kFloat))) *
+                            scale;  // [n, T, L]
+  at::Tensor probs = at::exp(logits - lse.unsqueeze(1));                                 // [n, T, L]
+  at::Tensor padding = (1.0 - probs.sum(1)).clamp_min(0.0);                              // [n, L]
+  if (!per_head) {
+    probs = probs.mean(0, /*keepdim=*/true);
+    padding = padding.mean(0, /*keepdim=*/true);
+  }
+  return {probs.to(at::kHalf), padding.to(at::kHalf)};
+}
+
+at::Tensor WanT2VCrossAttentionImpl::forward(const at::Tensor& x, const TextKV& text, const CaptureCall& capture) const {
+  const int64_t B = x.size(0), L = x.size(1), dim = x.size(2), d = dim / heads;
+  const auto dt = q->weight.scalar_type();
+  const at::Tensor qa = norm_q->forward(q->forward(x)).to(dt).view({B, L, heads, d}).transpose(1, 2);  // [B, n, L, d]
+  // One kernel with or without capture, so capturing never changes the generated video.
+  const auto [out, lse] = attention_with_lse(qa, text.k, text.v);  // [B, n, L, d], [B, n, L]
+  if (capture.sink != nullptr) {
+    auto [probs, padding] = capture_probabilities(qa[0], text.k[0], lse[0], capture.sink->tokens(), capture.sink->per_head());
+    capture.sink->accept(capture.step, capture.block, probs, padding);
+  }
+  return o->forward(out.transpose(1, 2).reshape({B, L, dim}));
+}
+
+}  // namespace wanattn

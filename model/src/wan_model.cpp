@@ -1,0 +1,93 @@
+#include "model/wan_model.h"
+
+#include <ATen/ATen.h>
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "model/sinusoidal_embedding.h"
+
+namespace wanattn {
+
+WanModelImpl::WanModelImpl(const WanConfig& c, const ModuleOptions& o) : config_(c), options_(o) {
+  auto pe = std::make_shared<torch::nn::Module>();
+  patch_weight = pe->register_parameter("weight", at::empty({c.dim, c.in_dim, c.patch[0], c.patch[1], c.patch[2]}, o.matmul()), false);
+  patch_bias = pe->register_parameter("bias", at::empty({c.dim}, o.matmul()), false);
+  register_module("patch_embedding", pe);
+
+  text_in = Linear(c.text_dim, c.dim, o.matmul());
+  text_out = Linear(c.dim, c.dim, o.matmul());
+  register_module("text_embedding", IndexedModule(IndexedModuleImpl::Parts{{0, text_in.ptr()}, {2, text_out.ptr()}}));
+  // The time path stays fp32 (official: autocast(float32) around it).
+  time_in = Linear(c.freq_dim, c.dim, o.fp32());
+  time_out = Linear(c.dim, c.dim, o.fp32());
+  register_module("time_embedding", IndexedModule(IndexedModuleImpl::Parts{{0, time_in.ptr()}, {2, time_out.ptr()}}));
+  time_proj = Linear(c.dim, 6 * c.dim, o.fp32());
+  register_module("time_projection", IndexedModule(IndexedModuleImpl::Parts{{1, time_proj.ptr()}}));
+
+  blocks = register_module("blocks", torch::nn::ModuleList());
+  for (int i = 0; i < c.num_layers; ++i) blocks->push_back(WanAttentionBlock(c, o));
+  head = register_module("head", Head(c, o));
+}
+
+WanText WanModelImpl::prepare_text(const at::Tensor& context) const {
+  const int64_t S = context.size(1);
+  if (S > config_.text_len)
+    throw std::invalid_argument(fmt::format("text context has {} rows, more than the model's {}", S, config_.text_len));
+  if (context.size(2) != config_.text_dim)
+    throw std::invalid_argument(fmt::format("text context width {} != the model's text_dim {}", context.size(2), config_.text_dim));
+  // Rows S..511 are exactly zero before the text MLP (they become a constant, non-zero
+  // vector after it, and take attention mass: the padding the maps account for).
+  at::Tensor padded = at::zeros({context.size(0), config_.text_len, config_.text_dim}, options_.matmul());
+  padded.narrow(1, 0, S).copy_(context);
+  const at::Tensor embedded = text_out->forward(at::gelu(text_in->forward(padded), "tanh"));  // [B, 512, dim]
+  WanText text;
+  for (const auto& b : *blocks) text.blocks.push_back(b->as<WanAttentionBlock>()->cross_attn->project_text(embedded));
+  return text;
+}
+
+const RopeTable& WanModelImpl::rope_for(std::array<int64_t, 3> grid) {
+  if (rope_.grid != grid || !rope_.cos.defined() || rope_.cos.device() != options_.device)
+    rope_ = make_rope_table(grid, config_.head_dim(), 10000.0, config_.rope_max_seq_len, options_.device);
+  return rope_;
+}
+
+at::Tensor WanModelImpl::unpatchify(const at::Tensor& x, std::array<int64_t, 3> g) const {
+  // x [B, L, pt*ph*pw*c] with c fastest -> [B, c, F*pt, H*ph, W*pw]
+  const auto& p = config_.patch;
+  const int64_t B = x.size(0), c = config_.out_dim;
+  return x.view({B, g[0], g[1], g[2], p[0], p[1], p[2], c})
+      .permute({0, 7, 1, 4, 2, 5, 3, 6})
+      .reshape({B, c, g[0] * p[0], g[1] * p[1], g[2] * p[2]});
+}
+
+at::Tensor WanModelImpl::forward(const at::Tensor& latents, const at::Tensor& timesteps, const WanText& text,
+                                 const WanForwardOptions& opt) {
+  if (latents.dim() != 5 || latents.size(1) != config_.in_dim)
+    throw std::invalid_argument(fmt::format("latents must be [B, {}, F, H, W]", config_.in_dim));
+  const auto& p = config_.patch;
+  for (int a = 0; a < 3; ++a)
+    if (latents.size(2 + a) % p[a] != 0)
+      throw std::invalid_argument(fmt::format("latent size {} is not a multiple of the patch size {}", latents.size(2 + a), p[a]));
+  if (int(text.blocks.size()) != config_.num_layers) throw std::invalid_argument("text was prepared for another model");
+
+  // Patch embedding: [B, dim, F', H', W'] -> tokens [B, L, dim], residual stream in fp32.
+  const at::Tensor pe = at::conv3d(latents.to(patch_weight.scalar_type()), patch_weight, patch_bias,
+                                   {p[0], p[1], p[2]});
+  const std::array<int64_t, 3> grid{pe.size(2), pe.size(3), pe.size(4)};
+  at::Tensor x = pe.flatten(2).transpose(1, 2).to(at::kFloat);
+
+  // Time: sinusoid -> MLP -> e [B, dim]; projection -> e0 [B, 6, dim]; all fp32.
+  const at::Tensor e = time_out->forward(at::silu(time_in->forward(sinusoidal_embedding(timesteps, config_.freq_dim).to(options_.device))));
+  const at::Tensor e0 = time_proj->forward(at::silu(e)).unflatten(1, {6, config_.dim});
+
+  const RopeTable& rope = rope_for(grid);
+  for (int i = 0; i < config_.num_layers; ++i) {
+    CaptureCall cap;
+    if (opt.capture != nullptr && opt.capture->wants(opt.step, i)) cap = {opt.capture, opt.step, i};
+    x = blocks[size_t(i)]->as<WanAttentionBlock>()->forward(x, e0, rope, text.blocks[size_t(i)], cap);
+  }
+  return unpatchify(head->forward(x, e), grid);
+}
+
+}  // namespace wanattn

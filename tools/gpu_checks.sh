@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The GPU-machine checks behind docs/benchmarks.md: GPU-only build, the test suite, the
+# full-size parity runs and the benchmarks. Run from the repository root on a CUDA machine
+# (torch 2.11 in its python3). Logs go to $OUT (default ./gpu-logs).
+#   tools/gpu_checks.sh build test dit61 dit81 umt5 sdpa
+# Optional: reference wheels (diffusers and its needs) in .whl/ are installed to /tmp/site.
+set -uo pipefail
+OUT=${OUT:-$PWD/gpu-logs}
+B=${B:-$PWD/build-gpu}
+mkdir -p "$OUT"
+if ls .whl/*.whl >/dev/null 2>&1; then
+  python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl \
+    && export PYTHONPATH=/tmp/site
+fi
+TP=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
+W=$B/app/wanattn
+T=/tmp/wanattn-gpu
+mkdir -p $T
+for stage in "$@"; do
+  echo "=== $stage ($(date -u +%H:%M:%S))"
+  case $stage in
+    build)
+      cmake -S . -B "$B" -G Ninja -DWANATTN_GPU_ONLY=ON -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$TP" \
+        -DCMAKE_POLICY_VERSION_MINIMUM=3.5 -DWANATTN_PYTHON="$(command -v python3)" >"$OUT/configure.log" 2>&1 \
+        || { tail -50 "$OUT/configure.log"; exit 1; }
+        # -k 0: a test that does not compile must not keep the benchmarks from running.
+        cmake --build "$B" -j16 -- -k 0 >"$OUT/build.log" 2>&1 || grep -A12 -E "error|FAILED" "$OUT/build.log" | head -80 ;;
+    test)
+      ctest --test-dir "$B" -j8 --output-on-failure 2>&1 | tee "$OUT/ctest.log" | tail -25 ;;
+    dit61)
+      $W bench dit --frames 61 --runs 10 --warmup 3 --breakdown --save-weights $T/wan13b_random.safetensors --out $T/dit61_io.safetensors \
+        2>&1 | tee "$OUT/bench_dit61.log"
+      python3 tests/reference/dit_bench.py $T/wan13b_random.safetensors $T/dit61_io.safetensors --runs 10 --warmup 3 \
+        2>&1 | tee "$OUT/ref_dit61.log" ;;
+    dit81)
+      $W bench dit --frames 81 --runs 10 --warmup 3 --out $T/dit81_io.safetensors 2>&1 | tee "$OUT/bench_dit81.log"
+      python3 tests/reference/dit_bench.py $T/wan13b_random.safetensors $T/dit81_io.safetensors --runs 5 --warmup 2 \
+        2>&1 | tee "$OUT/ref_dit81.log" ;;
+    sdpa)
+      for s in flash cudnn efficient; do
+        $W bench dit --frames 61 --runs 5 --warmup 2 --no-capture --sdpa $s 2>&1 | tail -2 | sed "s/^/sdpa $s: /"
+      done | tee "$OUT/bench_sdpa.log" ;;
+    umt5)
+      $W bench umt5 --runs 20 --warmup 3 --out $T/umt5_cpp.safetensors 2>&1 | tee "$OUT/bench_umt5.log"
+      python3 tests/reference/umt5_bench.py $T/umt5_cpp.safetensors --runs 20 --warmup 3 2>&1 | tee "$OUT/ref_umt5.log"
+      $W bench umt5 --runs 3 --save $T/umt5_xxl_random.safetensors --load $T/umt5_xxl_random.safetensors --load-rounds 3 \
+        2>&1 | tee "$OUT/bench_umt5_load.log" ;;
+    *) echo "unknown stage $stage"; exit 2 ;;
+  esac
+done
