@@ -33,11 +33,12 @@ for stage in "$@"; do
       python3 tests/reference/dit_bench.py $T/wan13b_random.safetensors $T/dit61_io.safetensors --runs 10 --warmup 3 \
         2>&1 | tee "$OUT/ref_dit61.log" ;;
     dit81)
-      $W bench dit --frames 81 --runs 10 --warmup 3 --out $T/dit81_io.safetensors 2>&1 | tee "$OUT/bench_dit81.log"
+      $W bench dit --frames 81 --runs 10 --warmup 3 --breakdown --out $T/dit81_io.safetensors 2>&1 | tee "$OUT/bench_dit81.log"
       python3 tests/reference/dit_bench.py $T/wan13b_random.safetensors $T/dit81_io.safetensors --runs 5 --warmup 2 \
         2>&1 | tee "$OUT/ref_dit81.log" ;;
     sdpa)
-      for s in flash cudnn efficient; do
+      nvidia-smi --query-gpu=clocks.sm,clocks.max.sm,power.draw,power.limit,temperature.gpu --format=csv
+      for s in auto flash cudnn; do
         $W bench dit --frames 61 --runs 5 --warmup 2 --no-capture --sdpa $s 2>&1 | tail -2 | sed "s/^/sdpa $s: /"
       done | tee "$OUT/bench_sdpa.log" ;;
     umt5)

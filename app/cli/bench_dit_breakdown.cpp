@@ -6,7 +6,9 @@
 
 #include "bench_util.h"
 #include "model/attention_lse.h"
+#include "model/fused_ops.h"
 #include "model/rope.h"
+#include "model/sinusoidal_embedding.h"
 #include "model/wan_model.h"
 
 namespace wanattn::cli {
@@ -36,32 +38,47 @@ void print_block_breakdown(WanModel& model, const at::Tensor& latents, const at:
   };
   fmt::print("  block breakdown (L = {}, dim {}, {} heads):\n", L, c.dim, n);
   at::Tensor h, q, k, v, qa, ka, va, att, y, f1;
-  piece("norm1 + modulate (fp32)", [&] { h = b->norm1->forward(x) * (1 + m[1]) + m[0]; });
-  piece("self q, k, v projections", [&] {
-    q = b->self_attn->q->forward(h), k = b->self_attn->k->forward(h), v = b->self_attn->v->forward(h);
-  });
-  piece("q/k RMSNorm + RoPE + cast", [&] {
-    qa = apply_rope(b->self_attn->norm_q->forward(q).view({B, L, n, d}), rope).to(dt).transpose(1, 2);
-    ka = apply_rope(b->self_attn->norm_k->forward(k).view({B, L, n, d}), rope).to(dt).transpose(1, 2);
+  at::Tensor xr = x.clone();  // the in-place residual pieces update this copy
+  const auto& sa = b->self_attn;
+  const auto& ca = b->cross_attn;
+  piece("norm1 + modulate", [&] { h = norm_scale_shift(x, 1 + m[1], m[0], 1e-6, dt); });
+  piece("self q, k, v projections", [&] { q = sa->q->forward(h), k = sa->k->forward(h), v = sa->v->forward(h); });
+  piece("q/k RMSNorm + RoPE", [&] {
+    qa = rms_norm_rope(q, sa->norm_q->weight, rope.cos, rope.sin, n, 1e-6).view({B, L, n, d}).transpose(1, 2);
+    ka = rms_norm_rope(k, sa->norm_k->weight, rope.cos, rope.sin, n, 1e-6).view({B, L, n, d}).transpose(1, 2);
     va = v.view({B, L, n, d}).transpose(1, 2);
   });
   piece("self-attention (SDPA)", [&] { att = at::scaled_dot_product_attention(qa, ka, va); });
-  piece("self o projection", [&] { y = b->self_attn->o->forward(att.transpose(1, 2).reshape({B, L, c.dim})); });
-  piece("gated residual", [&] { h = x + y.to(at::kFloat) * m[2]; });
-  piece("norm3 (affine LN)", [&] { h = b->norm3->forward(x); });
-  piece("cross q + RMSNorm + cast", [&] {
-    qa = b->cross_attn->norm_q->forward(b->cross_attn->q->forward(h)).to(dt).view({B, L, n, d}).transpose(1, 2);
+  piece("self o projection", [&] { y = sa->o->forward(att.transpose(1, 2).reshape({B, L, c.dim})); });
+  piece("gated residual", [&] { add_gated_(xr, y, m[2]); });
+  piece("norm3 (affine LN)", [&] {
+    h = norm_scale_shift(x, b->norm3->weight.view({1, 1, c.dim}), b->norm3->bias.view({1, 1, c.dim}), 1e-6, dt);
+  });
+  piece("cross q + RMSNorm", [&] {
+    qa = rms_norm_rope(ca->q->forward(h), ca->norm_q->weight, {}, {}, n, 1e-6).view({B, L, n, d}).transpose(1, 2);
   });
   at::Tensor lse;
   piece("cross-attention (flash + lse)", [&] { std::tie(att, lse) = attention_with_lse(qa, text.blocks[0].k, text.blocks[0].v); });
   piece("capture maps (T columns)", [&] { capture_probabilities(qa[0], text.blocks[0].k[0], lse[0], tokens, true); });
-  piece("cross o projection + residual", [&] { h = x + b->cross_attn->o->forward(att.transpose(1, 2).reshape({B, L, c.dim})).to(at::kFloat); });
-  piece("norm2 + modulate", [&] { h = b->norm2->forward(x) * (1 + m[4]) + m[3]; });
-  piece("FFN in", [&] { f1 = b->ffn_in->forward(h); });
-  piece("GELU (tanh)", [&] { f1 = at::gelu(f1, "tanh"); });
-  piece("FFN out + gated residual", [&] { h = x + b->ffn_out->forward(f1).to(at::kFloat) * m[5]; });
+  piece("cross o projection + residual", [&] { add_gated_(xr, ca->o->forward(att.transpose(1, 2).reshape({B, L, c.dim})), {}); });
+  piece("norm2 + modulate", [&] { h = norm_scale_shift(x, 1 + m[4], m[3], 1e-6, dt); });
+  piece("FFN in + GELU (epilogue)", [&] { f1 = b->ffn_in->forward_gelu_tanh(h); });
+  piece("FFN out + gated residual", [&] { add_gated_(xr, b->ffn_out->forward(f1), m[5]); });
   fmt::print("    {:34s} {:8.3f} ms  x{} blocks = {:8.2f} ms\n", "sum of pieces", total, c.num_layers, total * c.num_layers);
-  piece("whole block", [&] { h = b->forward(x, e0, rope, text.blocks[0]); });
+  piece("whole block", [&] { h = b->forward(xr, e0, rope, text.blocks[0]); });
+  fmt::print("  outside the blocks:\n");
+  total = 0;
+  piece("patch embedding (conv3d)", [&] {
+    h = at::conv3d(latents.to(model->patch_weight.scalar_type()), model->patch_weight, model->patch_bias, {1, 2, 2});
+  });
+  piece("time embedding + projection", [&] {
+    auto e = model->time_out->forward(at::silu(model->time_in->forward(sinusoidal_embedding(timesteps, c.freq_dim).to(device))));
+    h = model->time_proj->forward(at::silu(e));
+  });
+  piece("head (fp32)", [&] { h = model->head->forward(x, at::zeros({B, c.dim}, x.options())); });
+  piece("30 blocks back to back", [&] {
+    for (int i = 0; i < c.num_layers; ++i) model->blocks[size_t(i)]->as<WanAttentionBlock>()->forward(xr, e0, rope, text.blocks[size_t(i)]);
+  });
 }
 
 }  // namespace wanattn::cli

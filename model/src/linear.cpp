@@ -22,4 +22,14 @@ at::Tensor LinearImpl::forward(const at::Tensor& x) const {
   return at::linear(x.to(weight.scalar_type()), weight, bias.defined() ? bias : at::Tensor());
 }
 
+at::Tensor LinearImpl::forward_gelu_tanh(const at::Tensor& x) const {
+  if (!x.is_cuda() || !bias.defined()) return at::gelu(forward(x), "tanh");
+  const auto sizes = x.sizes().vec();
+  const at::Tensor x2 = x.to(weight.scalar_type()).reshape({-1, sizes.back()});
+  at::Tensor y = at::_addmm_activation(bias, x2, weight.t(), 1, 1, /*use_gelu=*/true);  // tanh approximation
+  auto out_sizes = sizes;
+  out_sizes.back() = weight.size(0);
+  return y.view(out_sizes);
+}
+
 }  // namespace wanattn

@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include "model/fused_ops.h"
 #include "model/indexed_module.h"
 
 namespace wanattn {
@@ -22,13 +23,19 @@ at::Tensor WanAttentionBlockImpl::forward(const at::Tensor& x_in, const at::Tens
                                           const TextKV& text, const CaptureCall& capture) const {
   // (shift_sa, scale_sa, gate_sa, shift_ff, scale_ff, gate_ff), each [B, 1, dim] fp32
   const auto m = (modulation + e0).chunk(6, 1);
-  at::Tensor x = x_in;
-  const at::Tensor h1 = norm1->forward(x) * (1 + m[1]) + m[0];
-  x = x + self_attn->forward(h1, rope).to(at::kFloat) * m[2];
-  x = x + cross_attn->forward(norm3->forward(x), text, capture).to(at::kFloat);
-  const at::Tensor h2 = norm2->forward(x) * (1 + m[4]) + m[3];
-  const at::Tensor ff = ffn_out->forward(at::gelu(ffn_in->forward(h2), "tanh"));
-  return x + ff.to(at::kFloat) * m[5];
+  const auto dt = ffn_in->weight.scalar_type();
+  at::Tensor x = x_in.contiguous();  // the fp32 residual stream, updated in place
+  // The norms' fp32 result goes straight to the next matmul's dtype (where autocast would
+  // cast it); fused on CUDA (fused_ops.h).
+  add_gated_(x, self_attn->forward(norm_scale_shift(x, 1 + m[1], m[0], norm1->eps, dt), rope), m[2]);
+  const int64_t D = x.size(-1);
+  const at::Tensor h3 = norm3->weight.defined()
+                            ? norm_scale_shift(x, norm3->weight.view({1, 1, D}), norm3->bias.view({1, 1, D}), norm3->eps, dt)
+                            : norm3->forward(x).to(dt);
+  add_gated_(x, cross_attn->forward(h3, text, capture), {});
+  const at::Tensor h2 = norm_scale_shift(x, 1 + m[4], m[3], norm2->eps, dt);
+  add_gated_(x, ffn_out->forward(ffn_in->forward_gelu_tanh(h2)), m[5]);
+  return x;
 }
 
 }  // namespace wanattn

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "model/attention_lse.h"
+#include "model/fused_ops.h"
 
 namespace wanattn {
 
@@ -22,7 +23,7 @@ TextKV WanT2VCrossAttentionImpl::project_text(const at::Tensor& context) const {
   const int64_t B = context.size(0), S = context.size(1), dim = q->weight.size(0), d = dim / heads;
   const auto dt = q->weight.scalar_type();
   TextKV kv;
-  kv.k = norm_k->forward(k->forward(context)).to(dt).view({B, S, heads, d}).transpose(1, 2).contiguous();
+  kv.k = rms_norm_rope(k->forward(context), norm_k->weight, {}, {}, heads, norm_k->eps).to(dt).view({B, S, heads, d}).transpose(1, 2).contiguous();
   kv.v = v->forward(context).view({B, S, heads, d}).transpose(1, 2).contiguous();
   return kv;
 }
@@ -52,7 +53,8 @@ std::pair<at::Tensor, at::Tensor> capture_probabilities(const at::Tensor& q, con
 at::Tensor WanT2VCrossAttentionImpl::forward(const at::Tensor& x, const TextKV& text, const CaptureCall& capture) const {
   const int64_t B = x.size(0), L = x.size(1), dim = x.size(2), d = dim / heads;
   const auto dt = q->weight.scalar_type();
-  const at::Tensor qa = norm_q->forward(q->forward(x)).to(dt).view({B, L, heads, d}).transpose(1, 2);  // [B, n, L, d]
+  const at::Tensor qa =
+      rms_norm_rope(q->forward(x), norm_q->weight, {}, {}, heads, norm_q->eps).to(dt).view({B, L, heads, d}).transpose(1, 2);  // [B, n, L, d]
   // One kernel with or without capture, so capturing never changes the generated video.
   const auto [out, lse] = attention_with_lse(qa, text.k, text.v);  // [B, n, L, d], [B, n, L]
   if (capture.sink != nullptr) {

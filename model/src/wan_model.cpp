@@ -1,6 +1,7 @@
 #include "model/wan_model.h"
 
 #include <ATen/ATen.h>
+#include <c10/cuda/CUDAFunctions.h>
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -47,8 +48,13 @@ WanText WanModelImpl::prepare_text(const at::Tensor& context) const {
 }
 
 const RopeTable& WanModelImpl::rope_for(std::array<int64_t, 3> grid) {
-  if (rope_.grid != grid || !rope_.cos.defined() || rope_.cos.device() != options_.device)
-    rope_ = make_rope_table(grid, config_.head_dim(), 10000.0, config_.rope_max_seq_len, options_.device);
+  // Built once per grid (float64 on the CPU, then copied): compare the device by type and
+  // ordinal, since the options may say "cuda" where the tensor says "cuda:0".
+  const at::Device want = options_.device.is_cuda() && !options_.device.has_index()
+                              ? at::Device(at::kCUDA, c10::cuda::current_device())
+                              : options_.device;
+  if (rope_.grid != grid || !rope_.cos.defined() || rope_.cos.device() != want)
+    rope_ = make_rope_table(grid, config_.head_dim(), 10000.0, config_.rope_max_seq_len, want);
   return rope_;
 }
 
@@ -75,7 +81,7 @@ at::Tensor WanModelImpl::forward(const at::Tensor& latents, const at::Tensor& ti
   const at::Tensor pe = at::conv3d(latents.to(patch_weight.scalar_type()), patch_weight, patch_bias,
                                    {p[0], p[1], p[2]});
   const std::array<int64_t, 3> grid{pe.size(2), pe.size(3), pe.size(4)};
-  at::Tensor x = pe.flatten(2).transpose(1, 2).to(at::kFloat);
+  at::Tensor x = pe.flatten(2).transpose(1, 2).to(at::kFloat).contiguous();
 
   // Time: sinusoid -> MLP -> e [B, dim]; projection -> e0 [B, 6, dim]; all fp32.
   const at::Tensor e = time_out->forward(at::silu(time_in->forward(sinusoidal_embedding(timesteps, config_.freq_dim).to(options_.device))));

@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include "model/fused_ops.h"
+
 namespace wanattn {
 
 WanSelfAttentionImpl::WanSelfAttentionImpl(int64_t dim, int64_t heads_, double eps, const ModuleOptions& opt)
@@ -17,13 +19,12 @@ WanSelfAttentionImpl::WanSelfAttentionImpl(int64_t dim, int64_t heads_, double e
 at::Tensor WanSelfAttentionImpl::forward(const at::Tensor& x, const RopeTable& rope) const {
   const int64_t B = x.size(0), L = x.size(1), dim = x.size(2), d = dim / heads;
   const auto dt = q->weight.scalar_type();
-  const at::Tensor hq = norm_q->forward(q->forward(x)).view({B, L, heads, d});  // fp32
-  const at::Tensor hk = norm_k->forward(k->forward(x)).view({B, L, heads, d});
-  const at::Tensor hv = v->forward(x).view({B, L, heads, d});
-  // RoPE in fp32, attention inputs in the matmul dtype: [B, n, L, d]
-  const at::Tensor qa = apply_rope(hq, rope).to(dt).transpose(1, 2);
-  const at::Tensor ka = apply_rope(hk, rope).to(dt).transpose(1, 2);
-  const at::Tensor va = hv.transpose(1, 2);
+  // RMSNorm + RoPE in one pass (fp32 math), attention inputs in the matmul dtype: [B, n, L, d]
+  const at::Tensor qa =
+      rms_norm_rope(q->forward(x), norm_q->weight, rope.cos, rope.sin, heads, norm_q->eps).to(dt).view({B, L, heads, d}).transpose(1, 2);
+  const at::Tensor ka =
+      rms_norm_rope(k->forward(x), norm_k->weight, rope.cos, rope.sin, heads, norm_k->eps).to(dt).view({B, L, heads, d}).transpose(1, 2);
+  const at::Tensor va = v->forward(x).view({B, L, heads, d}).transpose(1, 2);
   const at::Tensor out = at::scaled_dot_product_attention(qa, ka, va);  // [B, n, L, d]
   return o->forward(out.transpose(1, 2).reshape({B, L, dim}));
 }

@@ -8,6 +8,7 @@ add_executable(wanattn_dit_tests
   model/test_dit_parity.cpp
   model/test_dit_weights.cpp
   model/test_dit_capture.cpp
+  model/test_dit_gpu.cpp
 )
 target_link_libraries(wanattn_dit_tests PRIVATE wanattn_test_main wanattn_test_support wanattn::model)
 target_compile_definitions(wanattn_dit_tests PRIVATE WANATTN_DIT_FIXTURES="${WANATTN_DIT_FIXTURES}")

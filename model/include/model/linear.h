@@ -11,6 +11,8 @@ class LinearImpl : public torch::nn::Module {
   LinearImpl(int64_t in, int64_t out, at::TensorOptions options, bool bias = true);
   // x [..., in] -> [..., out] in the weight's dtype (x is cast to it).
   at::Tensor forward(const at::Tensor& x) const;
+  // gelu_tanh(x W^T + b): on CUDA in the GEMM's epilogue (no extra pass over the output).
+  at::Tensor forward_gelu_tanh(const at::Tensor& x) const;
 
   at::Tensor weight;  // [out, in]
   at::Tensor bias;    // [out] or undefined

@@ -14,7 +14,8 @@ namespace wanattn {
 class WanAttentionBlockImpl : public torch::nn::Module {
  public:
   WanAttentionBlockImpl(const WanConfig& c, const ModuleOptions& o);
-  // x [B, L, dim] fp32; e0 [B, 6, dim] fp32 (time projection). Returns fp32.
+  // x [B, L, dim] fp32; e0 [B, 6, dim] fp32 (time projection). Returns fp32: the residual
+  // stream, updated in place in x when x is contiguous (the caller's tensor changes).
   at::Tensor forward(const at::Tensor& x, const at::Tensor& e0, const RopeTable& rope, const TextKV& text,
                      const CaptureCall& capture = {}) const;
 

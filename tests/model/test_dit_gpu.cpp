@@ -1,0 +1,143 @@
+// The DiT's CUDA path: the fused kernels against the plain libtorch ops, the tiny model in
+// bf16 against the fp32 reference, and the asynchronous capture (side-stream copies into
+// pinned slots, writer thread) against the maps the model hands over. Skips without CUDA.
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "core/run_reader.h"
+#include "model/capture_writer.h"
+#include "model/fused_ops.h"
+#include "model/rope.h"
+#include "model/safetensors_file.h"
+#include "model/wan_loader.h"
+#include "support/synthetic_run.h"
+#include "support/temp_dir.h"
+// Last: torch headers define their own CHECK macro, which must not replace Catch's.
+#include "catch_compat.h"
+
+using namespace wanattn;
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kMulti = fs::path(WANATTN_DIT_FIXTURES) / "multi";
+
+double max_rel(const at::Tensor& a, const at::Tensor& b) {
+  const at::Tensor bf = b.to(at::kDouble).cpu();
+  return (a.to(at::kDouble).cpu() - bf).abs().max().item<double>() / std::max(bf.abs().max().item<double>(), 1e-30);
+}
+
+// Keeps copies of what the model hands over.
+class MemorySink : public CaptureSink {
+ public:
+  explicit MemorySink(int tokens) : tokens_(tokens) {}
+  bool wants(int, int) const override { return true; }
+  bool per_head() const override { return true; }
+  int tokens() const override { return tokens_; }
+  void accept(int step, int block, const at::Tensor& probs, const at::Tensor&) override {
+    maps[{step, block}] = probs.cpu().clone();
+  }
+  std::map<std::pair<int, int>, at::Tensor> maps;
+
+ private:
+  int tokens_;
+};
+
+}  // namespace
+
+TEST_CASE("fused CUDA kernels equal the plain libtorch ops", "[gpu]") {
+  if (!torch::cuda::is_available()) WANATTN_SKIP("no CUDA device");
+  if (!fused_ops_available()) WANATTN_SKIP("built without the CUDA kernels");
+  torch::InferenceMode guard;
+  const auto f32 = at::TensorOptions().device(at::kCUDA).dtype(at::kFloat);
+  const int64_t B = 2, L = 300, D = 96, heads = 3;
+  const at::Tensor x = at::randn({B, L, D}, f32) * 3 + 1;
+  const at::Tensor scale = 1 + at::randn({B, 1, D}, f32) * 0.3, shift = at::randn({B, 1, D}, f32);
+  const at::Tensor y = at::randn({B, L, D}, f32).to(at::kBFloat16), gate = at::randn({B, 1, D}, f32);
+  const at::Tensor w = 1 + at::randn({D}, f32) * 0.2;
+  const RopeTable rope = make_rope_table({3, 10, 10}, D / heads, 10000.0, 1024, at::kCUDA);
+  const at::Tensor q = (at::randn({B, L, D}, f32) * 2).to(at::kBFloat16);
+
+  auto both = [](const std::function<at::Tensor()>& f) {
+    set_fused_ops_enabled(false);
+    const at::Tensor plain = f();
+    set_fused_ops_enabled(true);
+    return std::make_pair(f(), plain);
+  };
+  {
+    const auto [fused, plain] = both([&] { return norm_scale_shift(x, scale, shift, 1e-6, at::kBFloat16); });
+    CHECK(max_rel(fused, plain) <= 1e-2);  // one bf16 rounding apart at most
+    const auto [f32a, f32b] = both([&] { return norm_scale_shift(x, scale.narrow(0, 0, 1), shift.narrow(0, 0, 1), 1e-6, at::kFloat); });
+    CHECK(max_rel(f32a, f32b) <= 1e-5);
+  }
+  for (const bool gated : {true, false}) {
+    const auto [fused, plain] = both([&] {
+      at::Tensor acc = x.clone();
+      add_gated_(acc, y, gated ? gate : at::Tensor());
+      return acc;
+    });
+    CHECK(max_rel(fused, plain) <= 1e-6);
+  }
+  for (const bool with_rope : {true, false}) {
+    const auto [fused, plain] = both([&] {
+      return with_rope ? rms_norm_rope(q, w, rope.cos, rope.sin, heads, 1e-6) : rms_norm_rope(q, w, {}, {}, heads, 1e-6);
+    });
+    CHECK(fused.scalar_type() == at::kBFloat16);
+    CHECK(max_rel(fused, plain) <= 1e-2);
+  }
+}
+
+TEST_CASE("the tiny DiT in bf16 on CUDA stays within bf16 rounding of the fp32 reference", "[gpu]") {
+  if (!torch::cuda::is_available()) WANATTN_SKIP("no CUDA device");
+  if (!fs::exists(kMulti / "io.safetensors")) WANATTN_SKIP("no DiT reference fixtures");
+  torch::InferenceMode guard;
+  const auto io = SafetensorsFile::open((kMulti / "io.safetensors").string());
+  WanModel model = load_wan_model((kMulti / "official").string(), at::kCUDA);
+  CHECK(model->options().matmul_dtype == at::kBFloat16);
+  const WanText text = model->prepare_text(io->tensor("context").to(at::kCUDA));
+  const at::Tensor v = model->forward(io->tensor("latents").to(at::kCUDA), io->tensor("timesteps").to(at::kCUDA), text);
+  CHECK(max_rel(v, io->tensor("velocity")) <= 2e-2);
+}
+
+TEST_CASE("asynchronous capture on CUDA stores exactly what the model handed over", "[gpu]") {
+  if (!torch::cuda::is_available()) WANATTN_SKIP("no CUDA device");
+  if (!fs::exists(kMulti / "io.safetensors")) WANATTN_SKIP("no DiT reference fixtures");
+  torch::InferenceMode guard;
+  const auto io = SafetensorsFile::open((kMulti / "io.safetensors").string());
+  WanModel model = load_wan_model((kMulti / "official").string(), at::kCUDA);
+  const at::Tensor latents = io->tensor("latents").narrow(0, 0, 1).to(at::kCUDA);
+  const at::Tensor t = io->tensor("timesteps").narrow(0, 0, 1).to(at::kCUDA);
+  const at::Tensor context = io->tensor("context").narrow(0, 0, 1).narrow(1, 0, 7).to(at::kCUDA);
+  const WanText text = model->prepare_text(context);
+  const int layers = model->config().num_layers, steps = 5;
+
+  test::SyntheticSpec spec;
+  spec.steps = steps, spec.blocks = layers, spec.heads = model->config().num_heads, spec.tokens = 7;
+  spec.frames = int(latents.size(2)), spec.height = int(latents.size(3) / 2), spec.width = int(latents.size(4) / 2);
+  RunManifest m = test::synthetic_manifest(spec);
+  m.capture.model_heads = spec.heads;
+  test::TempDir dir("dit-gpu-capture");
+  auto writer = RunWriter::create(dir.sub("run"), m);
+  MemorySink memory(7);
+  {
+    CaptureWriter capture(*writer, at::kCUDA, /*slots=*/2);  // few slots: the loop must wait sometimes
+    for (int s = 0; s < steps; ++s) {
+      model->forward(latents, t, text, {&capture, s});
+      model->forward(latents, t, text, {&memory, s});
+    }
+    capture.close();
+    CHECK(capture.stats().slices == steps * layers);
+  }
+  writer->finish(RunState::Complete);
+  const RunReader reader = RunReader::open(dir.sub("run"));
+  REQUIRE(reader.ready_count() == steps * layers);
+  for (int s = 0; s < steps; ++s)
+    for (int b = 0; b < layers; ++b)
+      for (int h = 0; h < spec.heads; ++h)
+        for (int k = 0; k < spec.tokens; ++k) {
+          const MapView v = reader.map(s, b, h, k);
+          const at::Tensor stored = at::from_blob(const_cast<uint16_t*>(v.data), {int64_t(v.size())}, at::kShort).view(at::kHalf);
+          CHECK(at::equal(stored, memory.maps.at({s, b})[h][k]));
+        }
+}
