@@ -2,7 +2,7 @@
 # The GPU-machine checks behind docs/benchmarks.md: GPU-only build, the test suite, the
 # full-size parity runs and the benchmarks. Run from the repository root on a CUDA machine
 # (torch 2.11 in its python3). Logs go to $OUT (default ./gpu-logs).
-#   tools/gpu_checks.sh build test dit61 dit81 umt5 sdpa
+#   tools/gpu_checks.sh build test dit61 dit81 sdpa umt5 umt5load
 # Optional: reference wheels (diffusers and its needs) in .whl/ are installed to /tmp/site.
 set -uo pipefail
 OUT=${OUT:-$PWD/gpu-logs}
@@ -28,7 +28,7 @@ for stage in "$@"; do
     test)
       ctest --test-dir "$B" -j8 --output-on-failure 2>&1 | tee "$OUT/ctest.log" | tail -25 ;;
     dit61)
-      $W bench dit --frames 61 --runs 10 --warmup 3 --breakdown --save-weights $T/wan13b_random.safetensors --out $T/dit61_io.safetensors \
+      $W bench dit --frames 61 --runs 20 --warmup 3 --breakdown --save-weights $T/wan13b_random.safetensors --out $T/dit61_io.safetensors \
         2>&1 | tee "$OUT/bench_dit61.log"
       python3 tests/reference/dit_bench.py $T/wan13b_random.safetensors $T/dit61_io.safetensors --runs 10 --warmup 3 \
         2>&1 | tee "$OUT/ref_dit61.log" ;;
@@ -43,7 +43,8 @@ for stage in "$@"; do
       done | tee "$OUT/bench_sdpa.log" ;;
     umt5)
       $W bench umt5 --runs 20 --warmup 3 --out $T/umt5_cpp.safetensors 2>&1 | tee "$OUT/bench_umt5.log"
-      python3 tests/reference/umt5_bench.py $T/umt5_cpp.safetensors --runs 20 --warmup 3 2>&1 | tee "$OUT/ref_umt5.log"
+      python3 tests/reference/umt5_bench.py $T/umt5_cpp.safetensors --runs 20 --warmup 3 2>&1 | tee "$OUT/ref_umt5.log" ;;
+    umt5load)
       $W bench umt5 --runs 3 --save $T/umt5_xxl_random.safetensors --load $T/umt5_xxl_random.safetensors --load-rounds 3 \
         2>&1 | tee "$OUT/bench_umt5_load.log" ;;
     *) echo "unknown stage $stage"; exit 2 ;;
