@@ -19,17 +19,24 @@ void expect_images(const MappedNpy& a) {
                                   dtype_name(h.dtype), shape_to_string(h.shape)));
 }
 
-// Image i of a uint8 [n, H, W, 3] RGB array as BGR at `size` (the store's pixels are not copied
-// until the colour conversion).
-cv::Mat image(const MappedNpy& a, int i, cv::Size size) {
+// Image i of a uint8 [n, H, W, 3] RGB array as BGR at `size`, into `out` (the store's pixels
+// are read in place; only the colour conversion writes).
+void image(const MappedNpy& a, int i, cv::Size size, cv::Mat& out) {
   const auto& s = a.header().shape;
   const int h = int(s[1]), w = int(s[2]);
   const cv::Mat rgb(h, w, CV_8UC3, const_cast<uint8_t*>(a.data()) + size_t(i) * size_t(h) * size_t(w) * 3);
+  if (rgb.size() == size) {
+    cv::cvtColor(rgb, out, cv::COLOR_RGB2BGR);
+    return;
+  }
   cv::Mat bgr;
   cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-  if (bgr.size() == size) return bgr;
-  cv::Mat out;
   cv::resize(bgr, out, size, 0, 0, size.width > w ? cv::INTER_CUBIC : cv::INTER_AREA);
+}
+
+cv::Mat image(const MappedNpy& a, int i, cv::Size size) {
+  cv::Mat out;
+  image(a, i, size, out);
   return out;
 }
 
@@ -56,23 +63,40 @@ cv::Mat Backdrops::frame(int video_frame, cv::Size size) const {
   return image(*frames_, std::clamp(video_frame, 0, n - 1), size);
 }
 
-cv::Mat Backdrops::preview(int store_step, cv::Size size) const {
-  if (!previews_) return {};
+int Backdrops::preview_index(int store_step) const {
   const int n = int(previews_->header().shape[0]);
   const auto& steps = manifest_->capture.steps;
   int i = store_step;
   // One preview per sampler step: index by the model step this store step captured.
   if (n != int(steps.size()) && store_step >= 0 && store_step < int(steps.size())) i = steps[size_t(store_step)];
-  return image(*previews_, std::clamp(i, 0, n - 1), size);
+  return std::clamp(i, 0, n - 1);
+}
+
+cv::Mat Backdrops::preview(int store_step, cv::Size size) const {
+  if (!previews_) return {};
+  return image(*previews_, preview_index(store_step), size);
+}
+
+void Backdrops::pick(Backdrop b, int store_step, int video_frame, cv::Size size, cv::Mat& out) const {
+  const MappedNpy* source = nullptr;
+  int i = 0;
+  if (b == Backdrop::Frame && frames_) {
+    source = &*frames_;
+    i = std::clamp(video_frame, 0, int(frames_->header().shape[0]) - 1);
+  } else if (b != Backdrop::None && previews_) {
+    source = &*previews_;
+    i = preview_index(store_step);
+  }
+  if (source)
+    image(*source, i, size, out);
+  else
+    out.release();
 }
 
 cv::Mat Backdrops::pick(Backdrop b, int store_step, int video_frame, cv::Size size) const {
-  switch (b) {
-    case Backdrop::None: return {};
-    case Backdrop::Preview: return preview(store_step, size);
-    case Backdrop::Frame: return has_frames() ? frame(video_frame, size) : preview(store_step, size);
-  }
-  return {};
+  cv::Mat out;
+  pick(b, store_step, video_frame, size, out);
+  return out;
 }
 
 }  // namespace wanattn::render

@@ -41,17 +41,24 @@ ValueRange range_for(const LatentMap& map, const cv::Mat& frame_map, const NormO
   return value_range(map.values.data(), map.values.size(), norm);
 }
 
-cv::Mat to_unit(const cv::Mat& frame_map, const ValueRange& range, cv::Size size, Upsample up) {
-  // Upsample the float map first (smooth gradients), then scale to 8 bits with saturation:
-  // bicubic overshoot and values outside a clipped range land on 0 or 255.
-  cv::Mat big;
-  if (size == frame_map.size())
-    big = frame_map;
-  else
-    cv::resize(frame_map, big, size, 0, 0, interpolation(up));
-  cv::Mat unit;
+void to_unit(const cv::Mat& frame_map, const ValueRange& range, cv::Size size, Upsample up, cv::Mat& unit) {
+  // Scale to 8 bits at the latent size (1,560 cells), then upsample the 8-bit image: the
+  // same picture as upsampling floats (the colormap has 256 entries anyway) at a fraction of
+  // the memory traffic of a full-size float image. Saturation puts values outside a clipped
+  // range, and bicubic overshoot, on 0 or 255.
   const double scale = 255.0 / double(range.span());
-  big.convertTo(unit, CV_8U, scale, -double(range.lo) * scale);
+  if (size == frame_map.size()) {
+    frame_map.convertTo(unit, CV_8U, scale, -double(range.lo) * scale);
+    return;
+  }
+  cv::Mat small;
+  frame_map.convertTo(small, CV_8U, scale, -double(range.lo) * scale);
+  cv::resize(small, unit, size, 0, 0, interpolation(up));
+}
+
+cv::Mat to_unit(const cv::Mat& frame_map, const ValueRange& range, cv::Size size, Upsample up) {
+  cv::Mat unit;
+  to_unit(frame_map, range, size, up, unit);
   return unit;
 }
 
@@ -62,29 +69,41 @@ float value_at(const LatentMap& map, int video_frame, cv::Point px, cv::Size vid
   return map_at_frame(map, video_frame, mode).at<float>(y, x);
 }
 
+void render_heatmap(const LatentMap& map, int video_frame, cv::Size size, const Look& look,
+                    const std::optional<ValueRange>& token, Heatmap& out) {
+  const cv::Mat m = map_at_frame(map, video_frame, look.temporal);
+  out.range = range_for(map, m, look.norm, token);
+  to_unit(m, out.range, size, look.upsample, out.unit);
+  apply_colormap(out.unit, look.colormap, out.colour);
+}
+
 Heatmap render_heatmap(const LatentMap& map, int video_frame, cv::Size size, const Look& look,
                        const std::optional<ValueRange>& token) {
-  const cv::Mat m = map_at_frame(map, video_frame, look.temporal);
   Heatmap h;
-  h.range = range_for(map, m, look.norm, token);
-  h.unit = to_unit(m, h.range, size, look.upsample);
-  h.colour = apply_colormap(h.unit, look.colormap);
+  render_heatmap(map, video_frame, size, look, token, h);
   return h;
 }
 
-cv::Mat blend(const cv::Mat& backdrop, const Heatmap& heat, float opacity, bool fade_low) {
-  if (backdrop.empty()) return heat.colour;
+void blend(const cv::Mat& backdrop, const Heatmap& heat, float opacity, bool fade_low, cv::Mat& out) {
+  if (backdrop.empty()) {
+    heat.colour.copyTo(out);
+    return;
+  }
   const float a = std::clamp(opacity, 0.0f, 1.0f);
-  cv::Mat out;
   if (!fade_low) {
     cv::addWeighted(backdrop, 1.0 - a, heat.colour, a, 0.0, out);
-    return out;
+    return;
   }
   // Per-pixel weights: the heatmap's weight follows its value, so quiet regions show the frame.
   cv::Mat w_heat, w_back;
   heat.unit.convertTo(w_heat, CV_32F, a / 255.0);
   cv::subtract(cv::Scalar(1.0), w_heat, w_back);
   cv::blendLinear(backdrop, heat.colour, w_back, w_heat, out);
+}
+
+cv::Mat blend(const cv::Mat& backdrop, const Heatmap& heat, float opacity, bool fade_low) {
+  cv::Mat out;
+  blend(backdrop, heat, opacity, fade_low, out);
   return out;
 }
 

@@ -19,8 +19,19 @@ cv::Mat OverlayRenderer::backdrop(int video_frame) const {
   return backdrops_.pick(look_.backdrop, backdrop_step_, video_frame, size_);
 }
 
+void OverlayRenderer::render(int video_frame, cv::Mat& out) const {
+  // Scratch per thread, reused across frames and renderers (sizes rarely change).
+  thread_local Heatmap heat;
+  thread_local cv::Mat back;
+  render_heatmap(map_, video_frame, size_, look_, token_range_, heat);
+  backdrops_.pick(look_.backdrop, backdrop_step_, video_frame, size_, back);
+  blend(back, heat, look_.opacity, look_.fade_low, out);
+}
+
 cv::Mat OverlayRenderer::render(int video_frame) const {
-  return blend(backdrop(video_frame), heatmap(video_frame), look_.opacity, look_.fade_low);
+  cv::Mat out;
+  render(video_frame, out);
+  return out;
 }
 
 }  // namespace wanattn::render

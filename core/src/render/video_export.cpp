@@ -36,8 +36,10 @@ VideoResult export_generated_mp4(const RunReader& run, const std::string& path, 
                                   to_string(run.health())));
   Mp4Writer writer(path, video.video_size(), mp4);
   const int n = video.frame_count();
+  cv::Mat img;
   for (int i = 0; i < n; ++i) {
-    writer.add(video.frame(i, video.video_size()));
+    video.pick(Backdrop::Frame, 0, i, video.video_size(), img);
+    writer.add(img);
     report(progress, double(i + 1) / n, path);
   }
   writer.finish();
@@ -51,8 +53,9 @@ VideoResult export_overlay_mp4(const RunReader& run, const MapSelection& sel, co
   Mp4Writer writer(path, overlay.size(), mp4);
   const int n = overlay.video_frames();
   const std::string what = describe(run.manifest(), sel);
+  cv::Mat img;  // one buffer for every frame
   for (int i = 0; i < n; ++i) {
-    cv::Mat img = overlay.render(i);
+    overlay.render(i, img);
     if (captions) caption(img, what, fmt::format("frame {}/{}", i, n - 1));
     writer.add(img);
     report(progress, double(i + 1) / n, path);
@@ -110,8 +113,9 @@ VideoResult export_evolution_mp4(const RunReader& run, const TokenSet& token, co
   }
   // Phase 2: the final map across the video.
   const OverlayRenderer last(run, {token, {steps.back()}, evo.blocks, evo.heads}, look, size);
+  cv::Mat img;
   for (int i = 0; i < video_frames; ++i) {
-    cv::Mat img = last.render(i);
+    last.render(i, img);
     if (evo.captions)
       caption(img, fmt::format("'{}' across the video", token.label),
               fmt::format("step {} | frame {}/{}", m.capture.steps[size_t(steps.back())], i, video_frames - 1));

@@ -29,8 +29,12 @@ class Backdrops {
   // The backdrop `b` at (store step, video frame); Frame falls back to the preview while the
   // video is not decoded yet, and both to none.
   cv::Mat pick(Backdrop b, int store_step, int video_frame, cv::Size size) const;
+  // The same into `out`, reusing its buffer (left empty when there is no backdrop).
+  void pick(Backdrop b, int store_step, int video_frame, cv::Size size, cv::Mat& out) const;
 
  private:
+  int preview_index(int store_step) const;  // requires previews
+
   const RunManifest* manifest_ = nullptr;
   std::optional<MappedNpy> frames_, previews_;
   cv::Size video_size_;

@@ -10,6 +10,8 @@ enum class Colormap { Inferno, Magma, Viridis, Turbo, Jet, Gray };
 
 // 8-bit values (CV_8UC1) -> BGR colours (CV_8UC3).
 cv::Mat apply_colormap(const cv::Mat& unit_u8, Colormap c);
+// The same into `bgr`, reusing its buffer (video loops, the studio's frame buffer).
+void apply_colormap(const cv::Mat& unit_u8, Colormap c, cv::Mat& bgr);
 // The colour of value v in 0..255 (colour bars, legends).
 cv::Vec3b colormap_color(Colormap c, int v);
 

@@ -19,6 +19,7 @@ ValueRange range_for(const LatentMap& map, const cv::Mat& frame_map, const NormO
 
 // CV_32F map -> CV_8U at `size`: 0 at range.lo, 255 at range.hi, clipped outside.
 cv::Mat to_unit(const cv::Mat& frame_map, const ValueRange& range, cv::Size size, Upsample up);
+void to_unit(const cv::Mat& frame_map, const ValueRange& range, cv::Size size, Upsample up, cv::Mat& unit);
 
 struct Heatmap {
   cv::Mat unit;    // CV_8UC1, 0..255
@@ -27,6 +28,11 @@ struct Heatmap {
 };
 Heatmap render_heatmap(const LatentMap& map, int video_frame, cv::Size size, const Look& look,
                        const std::optional<ValueRange>& token = std::nullopt);
+// The same into `out`, reusing its buffers: a video or the studio's viewer draws frame after
+// frame without allocating (fresh megabyte-sized buffers cost more in page faults than the
+// drawing itself).
+void render_heatmap(const LatentMap& map, int video_frame, cv::Size size, const Look& look,
+                    const std::optional<ValueRange>& token, Heatmap& out);
 
 // The map's value under pixel `px` of a `video`-sized frame (the studio's hover readout):
 // the latent cell that covers the pixel, at `video_frame`. NaN outside the frame.
@@ -34,5 +40,6 @@ float value_at(const LatentMap& map, int video_frame, cv::Point px, cv::Size vid
 
 // Heatmap over a backdrop (BGR, same size; empty = the heatmap alone).
 cv::Mat blend(const cv::Mat& backdrop, const Heatmap& heat, float opacity, bool fade_low);
+void blend(const cv::Mat& backdrop, const Heatmap& heat, float opacity, bool fade_low, cv::Mat& out);
 
 }  // namespace wanattn::render

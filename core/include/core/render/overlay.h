@@ -17,6 +17,9 @@ class OverlayRenderer {
   OverlayRenderer(const RunReader& run, MapSelection sel, Look look, cv::Size size = {});
 
   cv::Mat render(int video_frame) const;             // BGR, backdrop blended
+  // The same into `out`, reusing its buffer and per-thread scratch buffers: what a video
+  // loop or the viewer calls frame after frame. Safe from several threads at once.
+  void render(int video_frame, cv::Mat& out) const;
   Heatmap heatmap(int video_frame) const;            // without the backdrop
   cv::Mat backdrop(int video_frame) const;           // empty when Backdrop::None or absent
   ValueRange range(int video_frame) const { return heatmap(video_frame).range; }
