@@ -117,6 +117,9 @@ TEST_CASE("asynchronous capture on CUDA stores exactly what the model handed ove
   spec.frames = int(latents.size(2)), spec.height = int(latents.size(3) / 2), spec.width = int(latents.size(4) / 2);
   RunManifest m = test::synthetic_manifest(spec);
   m.capture.model_heads = spec.heads;
+  m.capture.steps = {0, 1, 2, 3, 4};  // model indices = store indices here
+  m.capture.blocks.clear();
+  for (int b = 0; b < layers; ++b) m.capture.blocks.push_back(b);
   test::TempDir dir("dit-gpu-capture");
   auto writer = RunWriter::create(dir.sub("run"), m);
   MemorySink memory(7);
