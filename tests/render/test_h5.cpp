@@ -35,7 +35,7 @@ std::vector<uint16_t> read_f16(hid_t file, const char* name, std::vector<hsize_t
 
 }  // namespace
 
-TEST_CASE("HDF5 export reads back equal to the store; a failure keeps the old file", "[fast][render][h5]") {
+TEST_CASE("HDF5 export reads back equal to the store, and a cancel keeps the old file", "[fast][render][h5]") {
   test::TempDir dir("render-h5");
   test::RenderFixture fx;
   test::write_render_run(dir.sub("run"), fx);

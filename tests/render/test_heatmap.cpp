@@ -163,7 +163,7 @@ TEST_CASE("colormaps: names round-trip, inferno runs dark to bright, gray is gre
   CHECK(colormap_color(Colormap::Gray, 128) == cv::Vec3b(128, 128, 128));
 }
 
-TEST_CASE("overlays blend with the opacity; fade-low keeps quiet regions as the frame", "[fast][render]") {
+TEST_CASE("overlays blend with the opacity, and fade-low keeps quiet regions as the frame", "[fast][render]") {
   Fixture fx;
   const RunReader run = fx.run();
   const MapSelection sel{resolve_token(run.manifest(), "circle", true), {2}, {}, {}};

@@ -53,7 +53,7 @@ TEST_CASE("tokens resolve from words, pieces, indices, EOS and padding", "[fast]
   CHECK_THROWS_AS(resolve_token(m, "red@2", true), RenderError);
 }
 
-TEST_CASE("one slice reads the stored map; means average slices and heads", "[fast][render]") {
+TEST_CASE("one slice reads the stored map, means average slices and heads", "[fast][render]") {
   test::TempDir dir("render-map");
   const SyntheticSpec s = eight_tokens();
   test::write_render_run(dir.str(), {s});
@@ -94,7 +94,7 @@ TEST_CASE("a word's map is the sum of its pieces' maps", "[fast][render]") {
   CHECK(all.values[11] == Approx(a.values[11] + b.values[11]));
 }
 
-TEST_CASE("partial runs: means skip missing slices and say which; nothing written is an error", "[fast][render]") {
+TEST_CASE("partial runs: means skip missing slices and say which, nothing written is an error", "[fast][render]") {
   test::TempDir dir("render-partial");
   test::RenderFixture fx;
   fx.state = RunState::Cancelled;
