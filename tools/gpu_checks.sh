@@ -2,7 +2,7 @@
 # The GPU-machine checks behind docs/benchmarks.md: GPU-only build, the test suite, the
 # full-size parity runs and the benchmarks. Run from the repository root on a CUDA machine
 # (torch 2.11 in its python3). Logs go to $OUT (default ./gpu-logs).
-#   tools/gpu_checks.sh build test dit61 dit81 sdpa umt5 umt5load
+#   tools/gpu_checks.sh build test dit61 dit81 sdpa vae umt5 umt5load
 # Optional: reference wheels (diffusers and its needs) in .whl/ are installed to /tmp/site.
 set -uo pipefail
 OUT=${OUT:-$PWD/gpu-logs}
@@ -41,6 +41,9 @@ for stage in "$@"; do
       for s in auto flash cudnn; do
         $W bench dit --frames 61 --runs 5 --warmup 2 --no-capture --sdpa $s 2>&1 | tail -2 | sed "s/^/sdpa $s: /"
       done | tee "$OUT/bench_sdpa.log" ;;
+    vae)
+      $W bench vae --runs 3 --warmup 1 --save-weights $T/vae_random.safetensors --out $T/vae_io.safetensors 2>&1 | tee "$OUT/bench_vae.log"
+      python3 tests/reference/vae_bench.py $T/vae_random.safetensors $T/vae_io.safetensors --runs 3 2>&1 | tee "$OUT/ref_vae.log" ;;
     umt5)
       $W bench umt5 --runs 20 --warmup 3 --out $T/umt5_cpp.safetensors 2>&1 | tee "$OUT/bench_umt5.log"
       python3 tests/reference/umt5_bench.py $T/umt5_cpp.safetensors --runs 20 --warmup 3 2>&1 | tee "$OUT/ref_umt5.log" ;;

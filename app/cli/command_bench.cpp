@@ -7,6 +7,7 @@ namespace wanattn::cli {
 void add_bench_store(CLI::App& bench);
 void add_bench_umt5(CLI::App& bench);
 void add_bench_dit(CLI::App& bench);
+void add_bench_vae(CLI::App& bench);
 
 void add_bench_command(CLI::App& app) {
   auto* bench = app.add_subcommand("bench", "Benchmark programs");
@@ -14,6 +15,7 @@ void add_bench_command(CLI::App& app) {
   add_bench_store(*bench);
   add_bench_umt5(*bench);
   add_bench_dit(*bench);
+  add_bench_vae(*bench);
 }
 
 }  // namespace wanattn::cli

@@ -19,7 +19,7 @@ constexpr const char* kOfficialPth = "models_t5_umt5-xxl-enc-bf16.pth";
 
 std::string convert_hint(const fs::path& pth) {
   return fmt::format("{} is a torch.save checkpoint; wanattn reads safetensors: convert it once with "
-                     "`.venv/bin/python tools/convert_umt5_pth.py {}` (writes {} beside it; see docs/text-encoder.md)",
+                     "`.venv/bin/python tools/convert_pth.py {}` (writes {} beside it; see docs/text-encoder.md)",
                      pth.string(), pth.string(), fs::path(pth).replace_extension(".safetensors").filename().string());
 }
 

@@ -23,7 +23,7 @@ void wan_random_init(torch::nn::Module& model, uint64_t seed) {
     at::Tensor v;
     if (ends_with(name, "modulation")) {
       v = at::randn(t.sizes(), f32) * 0.1;
-    } else if (name.find("norm") != std::string::npos) {
+    } else if (name.find("norm") != std::string::npos || ends_with(name, "gamma")) {  // DiT norms, VAE RMS gammas
       v = 1.0 + at::randn(t.sizes(), f32) * 0.1;
     } else if (ends_with(name, "bias")) {
       v = at::randn(t.sizes(), f32) * 0.02;

@@ -81,7 +81,7 @@ TEST_CASE("a .pth without its converted file says how to convert it", "[fast]") 
   std::ofstream(pth) << "x";
   for (const std::string& where : {pth, dir.str()}) {
     const std::string msg = load_error(where);
-    CHECK_THAT(msg, ContainsSubstring("tools/convert_umt5_pth.py " + pth));
+    CHECK_THAT(msg, ContainsSubstring("tools/convert_pth.py " + pth));
     CHECK_THAT(msg, ContainsSubstring("models_t5_umt5-xxl-enc-bf16.safetensors"));
   }
   CHECK_THAT(load_error(dir.sub("nothing-here")), ContainsSubstring("no such file"));

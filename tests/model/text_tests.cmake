@@ -30,7 +30,7 @@ endif()
 catch_discover_tests(wanattn_text_tests DISCOVERY_TIMEOUT 120 PROPERTIES SKIP_RETURN_CODE 4 FIXTURES_REQUIRED "${_text_fixtures}")
 
 # UMT5 encoder: parity with transformers' UMT5EncoderModel on tiny random configs, in every
-# weight layout (tests/reference/umt5_reference.py, which also runs tools/convert_umt5_pth.py).
+# weight layout (tests/reference/umt5_reference.py, which also runs tools/convert_pth.py).
 add_executable(wanattn_umt5_tests
   model/test_umt5.cpp
   model/test_umt5_loader.cpp

@@ -6,7 +6,7 @@ bucket counts; prompts with padding), writes OUT_DIR/<config>/:
   diffusers/text_encoder/   config.json + sharded safetensors + model.safetensors.index.json
   comfy_fp16.safetensors    one file, transformers names under a prefix, float16
   official.pth              torch.save of the official Wan2.1 names (as the .pth ships)
-  official.safetensors      the same converted by tools/convert_umt5_pth.py
+  official.safetensors      the same converted by tools/convert_pth.py
   (the single files only for max distance 128: they carry no config, UMT5-XXL's applies)
   expected.safetensors      ids, mask [B, L] and the reference last hidden state [B, L, d]
                             with padding rows zeroed (fp32, eager attention)
@@ -102,7 +102,7 @@ def main() -> int:
         save_file({"text_encoders.umt5xxl.transformer." + k: v.half().contiguous() for k, v in state.items()},
                   str(d / "comfy_fp16.safetensors"))
         torch.save({official_name(k): v.clone() for k, v in state.items()}, d / "official.pth")
-        subprocess.run([sys.executable, str(ROOT / "tools" / "convert_umt5_pth.py"), str(d / "official.pth"),
+        subprocess.run([sys.executable, str(ROOT / "tools" / "convert_pth.py"), str(d / "official.pth"),
                         str(d / "official.safetensors")], check=True, stdout=subprocess.DEVNULL)
     return 0
 

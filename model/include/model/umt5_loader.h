@@ -3,7 +3,7 @@
 //     config.json + sharded safetensors + model.safetensors.index.json);
 //   - a ComfyUI single file (umt5_xxl_fp16 / _bf16 / _fp8_e4m3fn_scaled .safetensors);
 //   - the official folder's models_t5_umt5-xxl-enc-bf16.pth, once converted to
-//     safetensors by tools/convert_umt5_pth.py (a .pth alone gets the command to run).
+//     safetensors by tools/convert_pth.py (a .pth alone gets the command to run).
 // Runs on the inference worker thread.
 #pragma once
 #include <string>

@@ -1,6 +1,6 @@
-"""One-time conversion of Wan2.1's official text encoder checkpoint to safetensors.
+"""One-time conversion of a Wan2.1 official `.pth` checkpoint (text encoder, VAE) to safetensors.
 
-    .venv/bin/python tools/convert_umt5_pth.py /path/to/models_t5_umt5-xxl-enc-bf16.pth [OUT]
+    .venv/bin/python tools/convert_pth.py /path/to/models_t5_umt5-xxl-enc-bf16.pth [OUT]
 
 The official folder ships the UMT5-XXL encoder as a torch.save pickle; wanattn reads
 safetensors (memory-mapped, no Python at run time). This writes OUT (default: the same
