@@ -9,6 +9,7 @@
 #include "model/safetensors_file.h"
 #include "model/wan_loader.h"
 #include "model/weight_error.h"
+#include "support/model_checks.h"
 #include "support/temp_dir.h"
 // Last: torch headers define their own CHECK macro, which must not replace Catch's.
 #include "catch_compat.h"
@@ -22,12 +23,7 @@ const fs::path kMulti = fs::path(WANATTN_DIT_FIXTURES) / "multi";
 
 using Tensors = std::vector<std::pair<std::string, at::Tensor>>;
 
-Tensors read_all(const fs::path& file) {
-  const auto f = SafetensorsFile::open(file.string());
-  Tensors out;
-  for (const auto& [name, e] : f->entries()) out.emplace_back(name, f->tensor(name).clone());
-  return out;
-}
+Tensors read_all(const fs::path& file) { return test::read_all_tensors(file.string()); }
 
 std::string load_error(const std::string& path) {
   try {

@@ -7,6 +7,7 @@
 #include "model/safetensors_file.h"
 #include "model/umt5_attention.h"
 #include "model/umt5_loader.h"
+#include "support/model_checks.h"
 // Last: torch headers define their own CHECK macro, which must not replace Catch's.
 #include "catch_compat.h"
 
@@ -17,10 +18,7 @@ namespace {
 
 const fs::path kFixtures = fs::path(WANATTN_TEXT_FIXTURES) / "umt5";
 
-double max_relative_error(const at::Tensor& got, const at::Tensor& want) {
-  const double scale = want.abs().max().item<double>();
-  return (got.to(at::kFloat) - want).abs().max().item<double>() / std::max(scale, 1e-30);
-}
+using test::max_relative_error;
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include "model/safetensors_file.h"
 #include "model/umt5_loader.h"
 #include "model/weight_error.h"
+#include "support/model_checks.h"
 #include "support/temp_dir.h"
 // Last: torch headers define their own CHECK macro, which must not replace Catch's.
 #include "catch_compat.h"
@@ -19,12 +20,7 @@ const fs::path kSmall = fs::path(WANATTN_TEXT_FIXTURES) / "umt5" / "small";
 
 using Tensors = std::vector<std::pair<std::string, at::Tensor>>;
 
-Tensors read_all(const fs::path& file) {
-  const auto f = SafetensorsFile::open(file.string());
-  Tensors out;
-  for (const auto& [name, e] : f->entries()) out.emplace_back(name, f->tensor(name).clone());
-  return out;
-}
+Tensors read_all(const fs::path& file) { return test::read_all_tensors(file.string()); }
 
 std::string load_error(const std::string& path) {
   try {

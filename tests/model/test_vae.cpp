@@ -9,6 +9,7 @@
 #include "model/wan_vae_loader.h"
 #include "model/weight_error.h"
 #include "support/temp_dir.h"
+#include "support/model_checks.h"
 // Last: torch headers define their own CHECK macro, which must not replace Catch's.
 #include "catch_compat.h"
 
@@ -19,10 +20,7 @@ namespace {
 
 const fs::path kFixtures = fs::path(WANATTN_VAE_FIXTURES);
 
-double max_relative_error(const at::Tensor& got, const at::Tensor& want) {
-  const double scale = want.abs().max().item<double>();
-  return (got.to(at::kFloat) - want).abs().max().item<double>() / std::max(scale, 1e-30);
-}
+using test::max_relative_error;
 
 std::string load_error(const std::string& path) {
   try {
