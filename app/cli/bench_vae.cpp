@@ -49,15 +49,21 @@ void run_bench_vae(const VaeBenchArgs& a) {
   const at::Tensor z = at::randn({1, c.z_dim, (a.frames - 1) / 4 + 1, a.height / 8, a.width / 8}).to(device);
   fmt::print("Wan2.1 VAE decoder (base {}), latent [{}, {}, {}, {}] -> {} frames at {}x{}\n", c.base_dim, c.z_dim, z.size(2),
              z.size(3), z.size(4), a.frames, a.height, a.width);
-  at::Tensor v32, v16;
-  for (const auto& [name, model, out] : {std::tuple<const char*, WanVae*, at::Tensor*>{"fp32 (TF32 convs)", &fp32, &v32},
-                                         std::tuple<const char*, WanVae*, at::Tensor*>{"bf16", &bf16, &v16}}) {
-    for (int i = 0; i < a.warmup; ++i) *out = (*model)->decode(z);
+  at::Tensor v32, v16, v;
+  auto run = [&](const char* name, WanVae& model, at::Tensor& out) {
+    for (int i = 0; i < a.warmup; ++i) out = model->decode(z);
     reset_peak_memory(device);
     std::vector<double> t;
-    for (int i = 0; i < a.runs; ++i) t.push_back(time_ms(device, [&] { *out = (*model)->decode(z); }));
-    fmt::print("  decode {:18s}: {:9.1f} ms median ({} runs), peak {:.2f} GiB\n", name, median(t), a.runs, peak_memory_gb(device));
-  }
+    for (int i = 0; i < a.runs; ++i) t.push_back(time_ms(device, [&] { out = model->decode(z); }));
+    fmt::print("  decode {:30s}: {:9.1f} ms median ({} runs), peak {:.2f} GiB\n", name, median(t), a.runs, peak_memory_gb(device));
+  };
+  run("fp32 (TF32 convs)", fp32, v32);
+  run("bf16", bf16, v16);
+  fp32->set_channels_last(true);
+  bf16->set_channels_last(true);
+  run("fp32, channels-last", fp32, v);
+  fmt::print("  channels-last vs default layout, fp32: max |a-b| = {:.3e}\n", (v - v32).abs().max().item<double>());
+  run("bf16, channels-last", bf16, v);
   const double rel = ((v16 - v32).abs().max() / v32.abs().max()).item<double>();
   const double mean_abs = (v16 - v32).abs().mean().item<double>();
   fmt::print("  bf16 vs fp32: max |a-b| / max |b| = {:.3e}, mean |a-b| = {:.3e} (in [-1, 1]; one uint8 step = 7.8e-3)\n", rel,

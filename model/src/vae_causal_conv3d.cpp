@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <vector>
+
 namespace wanattn {
 
 at::Tensor vae_cache_frames(const at::Tensor& x, const VaeCacheSlot& slot) {
@@ -21,13 +23,21 @@ VaeCausalConv3dImpl::VaeCausalConv3dImpl(int64_t in, int64_t out, std::array<int
 
 at::Tensor VaeCausalConv3dImpl::conv(const at::Tensor& x, const at::Tensor& history) const {
   at::Tensor in = x.to(weight.scalar_type());
+  // Time: remembered frames, then zeros, in front (one cat). Space: the conv's own zero
+  // padding (no padded copy of the input).
+  std::vector<at::Tensor> parts;
   int64_t front = 2 * padding[0];
   if (history.defined() && front > 0) {
-    in = at::cat({history.to(in.scalar_type()), in}, 2);
+    parts.push_back(history.to(in.scalar_type()));
     front -= history.size(2);
   }
-  in = at::constant_pad_nd(in, {padding[2], padding[2], padding[1], padding[1], front, 0});
-  return at::conv3d(in, weight, bias);
+  if (front > 0) parts.insert(parts.begin(), at::zeros({in.size(0), in.size(1), front, in.size(3), in.size(4)}, in.options()));
+  if (!parts.empty()) {
+    parts.push_back(in);
+    in = at::cat(parts, 2);
+  }
+  if (channels_last) in = in.contiguous(at::MemoryFormat::ChannelsLast3d);
+  return at::conv3d(in, channels_last ? weight_cl : weight, bias, {1, 1, 1}, {0, padding[1], padding[2]});
 }
 
 at::Tensor VaeCausalConv3dImpl::forward_cached(const at::Tensor& x, VaeCacheSlot& slot) const {

@@ -35,6 +35,15 @@ WanVaeImpl::WanVaeImpl(const WanVaeConfig& c, at::TensorOptions o) : config_(c) 
   register_module("decoder", decoder);
 }
 
+void WanVaeImpl::set_channels_last(bool on) {
+  const auto format = at::MemoryFormat::ChannelsLast3d;
+  for (auto& m : modules(/*include_self=*/false))
+    if (auto* conv = m->as<VaeCausalConv3d>()) {
+      conv->channels_last = on;
+      conv->weight_cl = on ? conv->weight.contiguous(format) : at::Tensor();
+    }
+}
+
 at::Tensor WanVaeImpl::denormalize(const at::Tensor& z) const {
   const auto opts = z.options().dtype(at::kFloat);
   const at::Tensor mean = at::tensor(config_.latents_mean, at::kDouble).to(opts).view({1, -1, 1, 1, 1});

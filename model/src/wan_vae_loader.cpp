@@ -67,6 +67,7 @@ LoadedVae load_wan_vae(const std::string& path_in, at::Device device, at::Scalar
         return vae_key_is_encoder(key) ? std::string() : key;
       },
       "Wan2.1 VAE", [&](const std::string& name) { return diffusers ? vae_key_to_diffusers(name, R) : name; });
+  if (device.is_cuda()) out.model->set_channels_last(true);  // 4-6 % faster on the H100 (docs/benchmarks.md)
   return out;
 }
 

@@ -28,6 +28,8 @@ class VaeCausalConv3dImpl : public torch::nn::Module {
 
   at::Tensor weight, bias;
   std::array<int64_t, 3> padding;
+  bool channels_last = false;  // NDHWC activations, with weight_cl (set by WanVae)
+  at::Tensor weight_cl;        // the weight laid out channels-last (a copy: parameters keep theirs)
 };
 TORCH_MODULE(VaeCausalConv3d);
 

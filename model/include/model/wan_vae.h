@@ -24,6 +24,9 @@ class WanVaeImpl : public torch::nn::Module {
   // Latent (normalised) -> the VAE's own latent space: z * std + mean.
   at::Tensor denormalize(const at::Tensor& z) const;
   const WanVaeConfig& config() const { return config_; }
+  // Lays the 3-D conv weights and activations out channels-last (NDHWC), which cuDNN's
+  // tensor-core kernels prefer on the GPU; the numbers do not change.
+  void set_channels_last(bool on);
 
   VaeCausalConv3d conv2{nullptr};  // post-quant conv
   VaeCausalConv3d conv_in{nullptr};
