@@ -9,15 +9,8 @@
 
 namespace wanattn {
 
-WanT2VCrossAttentionImpl::WanT2VCrossAttentionImpl(int64_t dim, int64_t heads_, double eps, const ModuleOptions& opt)
-    : heads(heads_) {
-  q = register_module("q", Linear(dim, dim, opt.matmul()));
-  k = register_module("k", Linear(dim, dim, opt.matmul()));
-  v = register_module("v", Linear(dim, dim, opt.matmul()));
-  o = register_module("o", Linear(dim, dim, opt.matmul()));
-  norm_q = register_module("norm_q", WanRMSNorm(dim, eps, opt.fp32()));
-  norm_k = register_module("norm_k", WanRMSNorm(dim, eps, opt.fp32()));
-}
+WanT2VCrossAttentionImpl::WanT2VCrossAttentionImpl(int64_t dim, int64_t heads, double eps, const ModuleOptions& opt)
+    : WanAttentionProjections(dim, heads, eps, opt) {}
 
 TextKV WanT2VCrossAttentionImpl::project_text(const at::Tensor& context) const {
   const int64_t B = context.size(0), S = context.size(1), dim = q->weight.size(0), d = dim / heads;

@@ -8,9 +8,7 @@
 #include <torch/nn/module.h>
 
 #include "model/capture_sink.h"
-#include "model/linear.h"
-#include "model/module_options.h"
-#include "model/wan_rms_norm.h"
+#include "model/wan_attention_projections.h"
 
 namespace wanattn {
 
@@ -25,17 +23,13 @@ struct CaptureCall {
   int block = 0;
 };
 
-class WanT2VCrossAttentionImpl : public torch::nn::Module {
+class WanT2VCrossAttentionImpl : public WanAttentionProjections {
  public:
   WanT2VCrossAttentionImpl(int64_t dim, int64_t heads, double eps, const ModuleOptions& o);
   TextKV project_text(const at::Tensor& context) const;  // [B, 512, dim] -> K/V
   // x [B, L, dim] -> [B, L, dim] in the matmul dtype. With `capture.sink`, batch item 0's
   // probabilities go to the sink.
   at::Tensor forward(const at::Tensor& x, const TextKV& text, const CaptureCall& capture = {}) const;
-
-  Linear q{nullptr}, k{nullptr}, v{nullptr}, o{nullptr};
-  WanRMSNorm norm_q{nullptr}, norm_k{nullptr};
-  int64_t heads;
 };
 TORCH_MODULE(WanT2VCrossAttention);
 

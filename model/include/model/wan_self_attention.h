@@ -3,22 +3,16 @@
 #pragma once
 #include <torch/nn/module.h>
 
-#include "model/linear.h"
-#include "model/module_options.h"
+#include "model/wan_attention_projections.h"
 #include "model/rope.h"
-#include "model/wan_rms_norm.h"
 
 namespace wanattn {
 
-class WanSelfAttentionImpl : public torch::nn::Module {
+class WanSelfAttentionImpl : public WanAttentionProjections {
  public:
   WanSelfAttentionImpl(int64_t dim, int64_t heads, double eps, const ModuleOptions& o);
   // x [B, L, dim] (any dtype) -> [B, L, dim] in the matmul dtype.
   at::Tensor forward(const at::Tensor& x, const RopeTable& rope) const;
-
-  Linear q{nullptr}, k{nullptr}, v{nullptr}, o{nullptr};
-  WanRMSNorm norm_q{nullptr}, norm_k{nullptr};
-  int64_t heads;
 };
 TORCH_MODULE(WanSelfAttention);
 
