@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/run_reader.h"
+#include "model/attention_lse.h"
 #include "model/capture_writer.h"
 #include "model/fused_ops.h"
 #include "model/rope.h"
@@ -143,4 +144,26 @@ TEST_CASE("asynchronous capture on CUDA stores exactly what the model handed ove
           const at::Tensor stored = at::from_blob(const_cast<uint16_t*>(v.data), {int64_t(v.size())}, at::kShort).view(at::kHalf);
           CHECK(at::equal(stored, memory.maps.at({s, b})[h][k]));
         }
+}
+
+TEST_CASE("captured maps on CUDA equal a float64 softmax over all 512 keys", "[gpu]") {
+  if (!torch::cuda::is_available()) WANATTN_SKIP("no CUDA device");
+  torch::InferenceMode guard;
+  // The real head size and key count, bf16 as the model runs: the flash kernel's
+  // log-sum-exp must describe the same softmax the float64 reference computes.
+  const auto bf16 = at::TensorOptions().device(at::kCUDA).dtype(at::kBFloat16);
+  const int64_t B = 1, n = 4, L = 777, S = 512, d = 128, T = 9;
+  const at::Tensor q = (at::randn({B, n, L, d}, bf16.dtype(at::kFloat)) * 1.5).to(at::kBFloat16);
+  const at::Tensor k = (at::randn({B, n, S, d}, bf16.dtype(at::kFloat)) * 1.5).to(at::kBFloat16);
+  const at::Tensor v = at::randn({B, n, S, d}, bf16);
+  const auto [out, lse] = attention_with_lse(q, k, v);
+  const auto [probs, padding] = capture_probabilities(q[0], k[0], lse[0], T, /*per_head=*/true);
+  const at::Tensor want = at::softmax(at::matmul(q[0].to(at::kDouble), k[0].to(at::kDouble).transpose(1, 2)) / std::sqrt(double(d)), -1);
+  const at::Tensor want_t = want.narrow(-1, 0, T).transpose(1, 2);  // [n, T, L]
+  CHECK(probs.sizes() == want_t.sizes());
+  CHECK((probs.to(at::kDouble) - want_t).abs().max().item<double>() <= 2e-3 * want_t.abs().max().item<double>() + 1e-6);
+  CHECK((padding.to(at::kDouble) - want.narrow(-1, T, S - T).sum(-1)).abs().max().item<double>() <= 2e-3);
+  // The mean over heads is the mean of the heads.
+  const auto [mean, mean_pad] = capture_probabilities(q[0], k[0], lse[0], T, /*per_head=*/false);
+  CHECK((mean.to(at::kDouble)[0] - want_t.mean(0)).abs().max().item<double>() <= 2e-3 * want_t.abs().max().item<double>() + 1e-6);
 }
