@@ -38,13 +38,4 @@ RopeTable make_rope_table(std::array<int64_t, 3> grid, int64_t head_dim, double 
   return t;
 }
 
-at::Tensor apply_rope(const at::Tensor& x, const RopeTable& rope) {
-  const auto sizes = x.sizes();  // [B, L, n, d]
-  const at::Tensor xf = x.to(at::kFloat).view({sizes[0], sizes[1], sizes[2], sizes[3] / 2, 2});
-  const at::Tensor xe = xf.select(-1, 0), xo = xf.select(-1, 1);   // [B, L, n, d/2]
-  const at::Tensor c = rope.cos.view({1, sizes[1], 1, sizes[3] / 2});
-  const at::Tensor s = rope.sin.view({1, sizes[1], 1, sizes[3] / 2});
-  return at::stack({xe * c - xo * s, xe * s + xo * c}, -1).view(sizes);
-}
-
 }  // namespace wanattn

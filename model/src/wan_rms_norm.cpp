@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include "model/fused_ops.h"
+
 namespace wanattn {
 
 WanRMSNormImpl::WanRMSNormImpl(int64_t dim, double eps_, at::TensorOptions fp32) : eps(eps_) {
@@ -9,9 +11,9 @@ WanRMSNormImpl::WanRMSNormImpl(int64_t dim, double eps_, at::TensorOptions fp32)
 }
 
 at::Tensor WanRMSNormImpl::forward(const at::Tensor& x) const {
-  const at::Tensor xf = x.to(at::kFloat);
-  const at::Tensor normed = xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps);
-  return normed.to(x.scalar_type()).to(at::kFloat) * weight;
+  // The attention modules call rms_norm_rope directly (fused with RoPE on CUDA); this is
+  // the same arithmetic without rotation, heads irrelevant.
+  return rms_norm_rope(x, weight, {}, {}, /*heads=*/1, eps);
 }
 
 }  // namespace wanattn

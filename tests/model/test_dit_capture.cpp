@@ -14,6 +14,7 @@
 #include "model/rope.h"
 #include "model/sinusoidal_embedding.h"
 #include "model/wan_loader.h"
+#include "support/model_checks.h"
 #include "support/synthetic_run.h"
 #include "support/temp_dir.h"
 // Last: torch headers define their own CHECK macro, which must not replace Catch's.
@@ -60,9 +61,7 @@ RunManifest manifest_for(const TinyRun& r, std::vector<int> steps, std::vector<i
   return m;
 }
 
-at::Tensor as_double(const MapView& v) {
-  return at::from_blob(const_cast<uint16_t*>(v.data), {int64_t(v.size())}, at::kShort).view(at::kHalf).to(at::kDouble);
-}
+using test::map_as_double;
 
 // The block's cross-attention probabilities rebuilt from its weights: x after the
 // self-attention residual -> q over the video tokens, k over all 512 text slots (as the
@@ -117,14 +116,14 @@ TEST_CASE("maps in the store equal softmax(q k^T / sqrt(d)) recomputed from the 
     for (int head = 0; head < H; ++head)
       for (int token = 0; token < T; ++token) {
         const MapView view = reader.map(0, block, head, token);
-        const at::Tensor got = as_double(view);
+        const at::Tensor got = map_as_double(view);
         const at::Tensor w = want[head][token];
         CHECK((got - w).abs().max().item<double>() <= 1e-3 * w.abs().max().item<double>() + 1e-8);
       }
     // Padding mass: everything past the real tokens, as the model weighed it.
     const at::Tensor pad_want = want.narrow(1, T, 512 - T).sum(1);  // [n, L]
     for (int head = 0; head < H; ++head) {
-      const at::Tensor got = as_double(reader.padding(0, block, head));
+      const at::Tensor got = map_as_double(reader.padding(0, block, head));
       CHECK((got - pad_want[head]).abs().max().item<double>() <= 1e-3);
     }
     x = b->forward(x, e0, rope, text.blocks[size_t(block)]);
@@ -164,9 +163,9 @@ TEST_CASE("capture keeps only the selected steps and blocks, per head or as the 
     const MapView hm = rm.map(1, 1, 0, token);
     at::Tensor sum = at::zeros({int64_t(hm.size())}, at::kDouble);
     for (int head = 0; head < rh.heads(); ++head) {
-      sum += as_double(rh.map(1, 1, head, token));
+      sum += map_as_double(rh.map(1, 1, head, token));
     }
-    const at::Tensor got = as_double(hm);
+    const at::Tensor got = map_as_double(hm);
     CHECK((got - sum / rh.heads()).abs().max().item<double>() <= 2e-3 * got.abs().max().item<double>());
   }
 }
@@ -199,7 +198,7 @@ TEST_CASE("a full disk during capture stops the run with the store's error; earl
   CHECK(reader.manifest().status.state == RunState::Failed);
   CHECK(reader.ready(0, 0));
   // The slice written before the failure is whole: tokens + padding make the full softmax.
-  at::Tensor total = as_double(reader.padding(0, 0, 0));
-  for (int token = 0; token < reader.tokens(); ++token) total += as_double(reader.map(0, 0, 0, token));
+  at::Tensor total = map_as_double(reader.padding(0, 0, 0));
+  for (int token = 0; token < reader.tokens(); ++token) total += map_as_double(reader.map(0, 0, 0, token));
   CHECK((total - 1).abs().max().item<double>() <= 5e-3);
 }

@@ -12,6 +12,7 @@
 #include "model/rope.h"
 #include "model/safetensors_file.h"
 #include "model/wan_loader.h"
+#include "support/model_checks.h"
 #include "support/synthetic_run.h"
 #include "support/temp_dir.h"
 // Last: torch headers define their own CHECK macro, which must not replace Catch's.
@@ -24,26 +25,9 @@ namespace {
 
 const fs::path kMulti = fs::path(WANATTN_DIT_FIXTURES) / "multi";
 
-double max_rel(const at::Tensor& a, const at::Tensor& b) {
-  const at::Tensor bf = b.to(at::kDouble).cpu();
-  return (a.to(at::kDouble).cpu() - bf).abs().max().item<double>() / std::max(bf.abs().max().item<double>(), 1e-30);
-}
-
-// Keeps copies of what the model hands over.
-class MemorySink : public CaptureSink {
- public:
-  explicit MemorySink(int tokens) : tokens_(tokens) {}
-  bool wants(int, int) const override { return true; }
-  bool per_head() const override { return true; }
-  int tokens() const override { return tokens_; }
-  void accept(int step, int block, const at::Tensor& probs, const at::Tensor&) override {
-    maps[{step, block}] = probs.cpu().clone();
-  }
-  std::map<std::pair<int, int>, at::Tensor> maps;
-
- private:
-  int tokens_;
-};
+using test::MemorySink;
+// max |a - b| / max |b| (the shared parity measure)
+double max_rel(const at::Tensor& a, const at::Tensor& b) { return test::max_relative_error(a, b); }
 
 }  // namespace
 
@@ -140,9 +124,8 @@ TEST_CASE("asynchronous capture on CUDA stores exactly what the model handed ove
     for (int b = 0; b < layers; ++b)
       for (int h = 0; h < spec.heads; ++h)
         for (int k = 0; k < spec.tokens; ++k) {
-          const MapView v = reader.map(s, b, h, k);
-          const at::Tensor stored = at::from_blob(const_cast<uint16_t*>(v.data), {int64_t(v.size())}, at::kShort).view(at::kHalf);
-          CHECK(at::equal(stored, memory.maps.at({s, b})[h][k]));
+          const at::Tensor stored = test::map_as_double(reader.map(s, b, h, k));
+          CHECK(at::equal(stored, memory.maps.at({s, b}).first[h][k].to(at::kDouble)));
         }
 }
 

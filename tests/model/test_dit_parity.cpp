@@ -22,22 +22,7 @@ const fs::path kFixtures = fs::path(WANATTN_DIT_FIXTURES);
 
 using test::max_relative_error;
 
-// Keeps what the model hands over, in memory.
-class MemorySink : public CaptureSink {
- public:
-  explicit MemorySink(int tokens, bool per_head = true) : tokens_(tokens), per_head_(per_head) {}
-  bool wants(int, int) const override { return true; }
-  bool per_head() const override { return per_head_; }
-  int tokens() const override { return tokens_; }
-  void accept(int step, int block, const at::Tensor& probs, const at::Tensor& padding) override {
-    maps[{step, block}] = {probs.to(at::kFloat).clone(), padding.to(at::kFloat).clone()};
-  }
-  std::map<std::pair<int, int>, std::pair<at::Tensor, at::Tensor>> maps;
-
- private:
-  int tokens_;
-  bool per_head_;
-};
+using test::MemorySink;
 
 struct Fixture {
   std::shared_ptr<SafetensorsFile> io;

@@ -17,7 +17,6 @@ struct RopeTable {
 
 RopeTable make_rope_table(std::array<int64_t, 3> grid, int64_t head_dim, double theta, int64_t max_positions,
                           at::Device device);
-// x [B, L, n, d] -> rotated, fp32.
-at::Tensor apply_rope(const at::Tensor& x, const RopeTable& rope);
+// The rotation itself is applied together with the q/k RMSNorm: fused_ops.h rms_norm_rope.
 
 }  // namespace wanattn

@@ -1,7 +1,8 @@
 // WanRMSNorm (official) / torch.nn.RMSNorm over the whole width (q/k norms of both
 // attentions: all heads together, not per head). Statistics in fp32; the normalized
 // value is rounded to the input dtype before the fp32 weight multiplies it, as the
-// official code does; the result is fp32.
+// official code does; the result is in the input dtype (what the attention kernel takes).
+// The arithmetic is fused_ops.h's rms_norm_rope, without rotation.
 #pragma once
 #include <torch/nn/module.h>
 
