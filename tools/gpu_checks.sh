@@ -2,7 +2,7 @@
 # The GPU-machine checks behind docs/benchmarks.md: GPU-only build, the test suite, the
 # full-size parity runs and the benchmarks. Run from the repository root on a CUDA machine
 # (torch 2.11 in its python3). Logs go to $OUT (default ./gpu-logs).
-#   tools/gpu_checks.sh build test dit61 dit81 sdpa vae umt5 umt5load
+#   tools/gpu_checks.sh build test dit61 dit81 sdpa vae umt5 umt5load generate
 # Optional: reference wheels (diffusers and its needs) in .whl/ are installed to /tmp/site.
 set -uo pipefail
 OUT=${OUT:-$PWD/gpu-logs}
@@ -50,6 +50,10 @@ for stage in "$@"; do
     umt5load)
       $W bench umt5 --runs 3 --save $T/umt5_xxl_random.safetensors --load $T/umt5_xxl_random.safetensors --load-rounds 3 \
         2>&1 | tee "$OUT/bench_umt5_load.log" ;;
+    generate)
+      $W bench generate --runs 1 2>&1 | tee "$OUT/bench_generate.log"
+      $W bench generate --runs 1 --vae-dtype bf16 --capture none --dir $T/gen-nocap 2>&1 | tail -7 | tee -a "$OUT/bench_generate.log"
+      python3 tests/reference/generate_bench.py 2>&1 | tee "$OUT/ref_generate.log" ;;
     *) echo "unknown stage $stage"; exit 2 ;;
   esac
 done

@@ -8,6 +8,9 @@ namespace wanattn::cli {
 void add_info_command(CLI::App& app);
 void add_export_h5_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
+// generate and bench generate (built with the tokenizer, WANATTN_HAVE_PIPELINE).
+void add_generate_command(CLI::App& app);
+void add_generate_bench(CLI::App& app);  // adds `bench generate`; after add_bench_command
 // Render/export (built when wanattn_render is, i.e. not with WANATTN_GPU_ONLY).
 void add_render_command(CLI::App& app);
 void add_export_command(CLI::App& app);

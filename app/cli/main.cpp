@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   wanattn::cli::add_info_command(app);
   wanattn::cli::add_export_h5_command(app);
   wanattn::cli::add_bench_command(app);
+#ifdef WANATTN_HAVE_PIPELINE
+  wanattn::cli::add_generate_command(app);
+  wanattn::cli::add_generate_bench(app);
+#endif
 #ifdef WANATTN_HAVE_RENDER
   wanattn::cli::add_render_command(app);
   wanattn::cli::add_export_command(app);

@@ -78,6 +78,7 @@ std::unique_ptr<RunWriter> RunWriter::create(const std::string& dir, RunManifest
   w->manifest_ = std::move(manifest);
   RunManifest& m = w->manifest_;
   m.format_version = kStoreFormatVersion;
+  if (m.wanattn_version.empty()) m.wanattn_version = WANATTN_VERSION;
   if (m.created.empty()) m.created = utc_now_iso8601();
   m.status = RunStatus{RunState::Running, "", int64_t(::getpid()), host_name(), utc_now_iso8601()};
 

@@ -3,9 +3,11 @@
 #include <c10/cuda/CUDACachingAllocator.h>
 #include <torch/torch.h>
 
+#include "model/text_error.h"
+
 namespace wanattn {
 
-PromptEncoder::PromptEncoder(T5Tokenizer tokenizer, PromptEncoderOptions options)
+PromptEncoder::PromptEncoder(std::optional<T5Tokenizer> tokenizer, PromptEncoderOptions options)
     : tokenizer_(std::move(tokenizer)), options_(std::move(options)) {}
 
 const std::string& PromptEncoder::identity() {
@@ -14,6 +16,18 @@ const std::string& PromptEncoder::identity() {
 }
 
 std::vector<EncodedPrompt> PromptEncoder::encode(const std::vector<std::string>& prompts) {
+  if (!tokenizer_) throw TokenizerError("no tokenizer loaded: this encoder takes tokenized prompts only");
+  std::vector<TokenizedPrompt> tokenized;
+  for (const auto& p : prompts) tokenized.push_back(tokenizer_->encode(p));
+  return encode_tokenized(std::move(tokenized));
+}
+
+void PromptEncoder::install(LoadedUMT5 encoder) {
+  encoder_ = std::move(encoder);
+  identity_ = encoder_.identity;
+}
+
+std::vector<EncodedPrompt> PromptEncoder::encode_tokenized(std::vector<TokenizedPrompt> prompts) {
   const UMT5Options uopts = UMT5Options::for_device(options_.device);
   std::optional<EmbeddingCache> cache;
   if (options_.cache_dir && !options_.cache_dir->empty()) cache.emplace(*options_.cache_dir);
@@ -24,7 +38,7 @@ std::vector<EncodedPrompt> PromptEncoder::encode(const std::vector<std::string>&
                         uopts.dtype};
   };
   for (size_t i = 0; i < prompts.size(); ++i) {
-    out[i].tokens = tokenizer_.encode(prompts[i]);
+    out[i].tokens = std::move(prompts[i]);
     if (cache) {
       if (auto hit = cache->get(key_of(out[i].tokens), int64_t(out[i].tokens.ids.size()))) {
         out[i].context = hit->to(options_.device);

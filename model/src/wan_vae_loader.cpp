@@ -42,6 +42,8 @@ std::pair<fs::path, fs::path> locate(const fs::path& path) {
 
 }  // namespace
 
+std::string find_wan_vae(const std::string& path) { return locate(fs::path(path)).first.string(); }
+
 LoadedVae load_wan_vae(const std::string& path_in, at::Device device, at::ScalarType dtype) {
   const auto [weights, cfg] = locate(fs::path(path_in));
   const Checkpoint ckpt = Checkpoint::open(weights.string());

@@ -9,6 +9,7 @@ inline constexpr const char* kPadding = "padding.npy";        // f16 [S, B, H, F
 inline constexpr const char* kHeadMean = "head_mean.npy";     // f16 [S, B, T, F, h, w]
 inline constexpr const char* kTokenMean = "token_mean.npy";   // f32 [T, F, h, w]
 inline constexpr const char* kFrames = "frames.npy";          // u8  [frames, H, W, 3]
-inline constexpr const char* kPreviews = "previews.npy";      // u8  [steps, h, w, 3]
+inline constexpr const char* kPreviews = "previews.npy";      // u8  [steps, F', h', w', 3] (latent-size x0 previews)
+inline constexpr const char* kLatents = "latents.npy";        // f32 [1, 16, F', h', w'] the sampler's final sample
 inline constexpr const char* kReserve = ".space-reserve";     // freed on disk full (see RunWriter)
 }  // namespace wanattn::run_files

@@ -11,9 +11,11 @@
 namespace wanattn::render {
 namespace {
 
-void expect_images(const MappedNpy& a) {
+// uint8 [n, H, W, 3], or [n, F', H, W, 3] (previews per latent frame) when `allow_frames`.
+void expect_images(const MappedNpy& a, bool allow_frames = false) {
   const auto& h = a.header();
-  if (h.dtype != DType::U8 || h.shape.size() != 4 || h.shape[3] != 3 || h.shape[0] == 0)
+  const bool ok_rank = h.shape.size() == 4 || (allow_frames && h.shape.size() == 5);
+  if (h.dtype != DType::U8 || !ok_rank || h.shape.back() != 3 || h.shape[0] == 0 || (h.shape.size() == 5 && h.shape[1] == 0))
     throw RenderError(RenderErrorKind::MissingData,
                       fmt::format("'{}' holds {} {}, expected uint8 [n, height, width, 3] RGB images", a.path(),
                                   dtype_name(h.dtype), shape_to_string(h.shape)));
@@ -22,8 +24,8 @@ void expect_images(const MappedNpy& a) {
 // Image i of a uint8 [n, H, W, 3] RGB array as BGR at `size`, into `out` (the store's pixels
 // are read in place; only the colour conversion writes).
 void image(const MappedNpy& a, int i, cv::Size size, cv::Mat& out) {
-  const auto& s = a.header().shape;
-  const int h = int(s[1]), w = int(s[2]);
+  const auto& s = a.header().shape;  // the last three axes are one image; the others are flattened
+  const int h = int(s[s.size() - 3]), w = int(s[s.size() - 2]);
   const cv::Mat rgb(h, w, CV_8UC3, const_cast<uint8_t*>(a.data()) + size_t(i) * size_t(h) * size_t(w) * 3);
   if (rgb.size() == size) {
     cv::cvtColor(rgb, out, cv::COLOR_RGB2BGR);
@@ -46,7 +48,10 @@ Backdrops::Backdrops(const RunReader& run) : manifest_(&run.manifest()) {
   frames_ = run.open_array(run_files::kFrames);
   previews_ = run.open_array(run_files::kPreviews);
   if (frames_) expect_images(*frames_);
-  if (previews_) expect_images(*previews_);
+  if (previews_) {
+    expect_images(*previews_, /*allow_frames=*/true);
+    if (previews_->header().shape.size() == 5) preview_frames_ = int(previews_->header().shape[1]);
+  }
   const auto& m = run.manifest();
   video_size_ = frames_ ? cv::Size(int(frames_->header().shape[2]), int(frames_->header().shape[1]))
                         : cv::Size(m.width, m.height);
@@ -72,9 +77,15 @@ int Backdrops::preview_index(int store_step) const {
   return std::clamp(i, 0, n - 1);
 }
 
-cv::Mat Backdrops::preview(int store_step, cv::Size size) const {
+int Backdrops::preview_image(int store_step, int video_frame) const {
+  // Latent frame 0 is video frame 0; each later latent frame makes 4 video frames.
+  const int latent = video_frame <= 0 ? 0 : std::min((video_frame - 1) / 4 + 1, preview_frames_ - 1);
+  return preview_index(store_step) * preview_frames_ + latent;
+}
+
+cv::Mat Backdrops::preview(int store_step, cv::Size size, int video_frame) const {
   if (!previews_) return {};
-  return image(*previews_, preview_index(store_step), size);
+  return image(*previews_, preview_image(store_step, video_frame), size);
 }
 
 void Backdrops::pick(Backdrop b, int store_step, int video_frame, cv::Size size, cv::Mat& out) const {
@@ -85,7 +96,7 @@ void Backdrops::pick(Backdrop b, int store_step, int video_frame, cv::Size size,
     i = std::clamp(video_frame, 0, int(frames_->header().shape[0]) - 1);
   } else if (b != Backdrop::None && previews_) {
     source = &*previews_;
-    i = preview_index(store_step);
+    i = preview_image(store_step, video_frame);
   }
   if (source)
     image(*source, i, size, out);

@@ -29,10 +29,15 @@ struct EncodedPrompt {
 
 class PromptEncoder {
  public:
-  PromptEncoder(T5Tokenizer tokenizer, PromptEncoderOptions options);
+  // Without a tokenizer only encode_tokenized() works (benchmarks on random weights).
+  PromptEncoder(std::optional<T5Tokenizer> tokenizer, PromptEncoderOptions options);
 
   std::vector<EncodedPrompt> encode(const std::vector<std::string>& prompts);
+  std::vector<EncodedPrompt> encode_tokenized(std::vector<TokenizedPrompt> prompts);
   void release();  // frees the encoder's memory (and the CUDA cache it held)
+  // An encoder built elsewhere (random weights); used like a loaded one, released after use
+  // unless keep_loaded.
+  void install(LoadedUMT5 encoder);
 
   bool loaded() const { return bool(encoder_.model); }
   int encoder_runs() const { return runs_; }
@@ -40,7 +45,7 @@ class PromptEncoder {
   const std::string& identity();  // of the encoder's files, without loading them
 
  private:
-  T5Tokenizer tokenizer_;
+  std::optional<T5Tokenizer> tokenizer_;
   PromptEncoderOptions options_;
   LoadedUMT5 encoder_;
   std::string identity_;

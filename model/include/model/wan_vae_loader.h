@@ -17,6 +17,10 @@ struct LoadedVae {
   bool diffusers = false;
 };
 
+// The weights file load_wan_vae would read for `path` (nothing is read); throws WeightError
+// saying where it looked (and, for a .pth, how to convert it).
+std::string find_wan_vae(const std::string& path);
+
 // `path`: a file, a vae/ folder, or a model root holding vae/ or Wan2.1_VAE.*.
 // dtype: fp32 (the references' choice) or bf16.
 LoadedVae load_wan_vae(const std::string& path, at::Device device, at::ScalarType dtype = at::kFloat);

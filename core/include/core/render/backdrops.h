@@ -24,8 +24,9 @@ class Backdrops {
 
   cv::Mat frame(int video_frame, cv::Size size) const;  // BGR; empty when absent
   // Preview of a store step (previews.npy holds one per captured step, or one per sampler
-  // step; both layouts are read). BGR; empty when absent.
-  cv::Mat preview(int store_step, cv::Size size) const;
+  // step; both layouts are read), at the latent frame that makes `video_frame` when the
+  // previews have a frame axis ([steps, F', h, w, 3], as the pipeline writes). BGR; empty when absent.
+  cv::Mat preview(int store_step, cv::Size size, int video_frame = 0) const;
   // The backdrop `b` at (store step, video frame); Frame falls back to the preview while the
   // video is not decoded yet, and both to none.
   cv::Mat pick(Backdrop b, int store_step, int video_frame, cv::Size size) const;
@@ -34,10 +35,13 @@ class Backdrops {
 
  private:
   int preview_index(int store_step) const;  // requires previews
+  int preview_image(int store_step, int video_frame) const;  // flat image index
+
 
   const RunManifest* manifest_ = nullptr;
   std::optional<MappedNpy> frames_, previews_;
   cv::Size video_size_;
+  int preview_frames_ = 1;  // latent frames per step in previews.npy (1: one image per step)
 };
 
 }  // namespace wanattn::render

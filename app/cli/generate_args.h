@@ -1,0 +1,38 @@
+// The options of `wanattn generate` (shared with `bench generate`): what they are, how they
+// are parsed, and how they become a PipelineOptions and a GenerateRequest.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "model/pipeline_request.h"
+#include "model/wan_model_folder.h"
+
+namespace wanattn::cli {
+
+struct GenerateArgs {
+  std::string model;
+  WanModelParts parts;
+  std::string prompt, out;
+  std::optional<std::string> negative;
+  std::optional<uint64_t> seed;
+  std::optional<int> steps;
+  std::optional<double> guidance, shift;
+  std::optional<std::string> sampler, grid;
+  std::string size = "832x480";
+  int frames = 81;
+  std::string capture = "all";
+  std::string device = "auto", vae_dtype = "fp32", noise_device = "model";
+  std::string cache_dir;
+  bool no_cache = false, no_mp4 = false;
+  double gpu_memory = 0;
+};
+
+// The model/prompt/sampling/size/capture/device options (not --model / --out / --no-mp4).
+void add_generate_options(CLI::App& cmd, GenerateArgs& a, bool with_model = true);
+PipelineOptions pipeline_options(const GenerateArgs& a);
+// Throws std::invalid_argument for a malformed --size / --capture / --grid.
+GenerateRequest generate_request(const GenerateArgs& a, const WanModelDefaults& defaults);
+at::Device parse_device(const std::string& name);
+
+}  // namespace wanattn::cli
