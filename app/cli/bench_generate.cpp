@@ -69,34 +69,41 @@ void run_bench(const GenerateBenchArgs& a) {
   const at::Device device = parse_device(a.gen.device);
   fmt::print("{}\n", describe(torch_runtime()));
   torch::InferenceMode guard;
-  auto t0 = Clock::now();
   WanConfig dc = wan_1_3b_config();
   WanVaeConfig vc = wan21_vae_config();
   if (a.tiny) dc.dim = 48, dc.ffn_dim = 64, dc.num_heads = 4, dc.num_layers = 2, dc.text_dim = 32, vc.base_dim = 8;
   PipelineOptions options = pipeline_options(a.gen);
   options.cache_dir.reset();  // every run encodes: the benchmark includes the encoder
-  WanModel dit(dc, default_module_options(device));
-  wan_random_init(*dit, a.weight_seed);
-  WanVae vae(vc, at::TensorOptions().device(device).dtype(options.vae_dtype));
-  wan_random_init(*vae, a.weight_seed + 1);
-  if (device.is_cuda()) vae->set_channels_last(true);
+  // Built when the pipeline would load them (text encoder first and released, then the DiT
+  // and the VAE), so the memory peak is the one of a real run.
+  PipelineParts parts;
+  parts.dit_config = dc;
+  parts.make_dit = [&a, dc, device] {
+    WanModel dit(dc, default_module_options(device));
+    wan_random_init(*dit, a.weight_seed);
+    return dit;
+  };
+  parts.make_vae = [&a, vc, device, dtype = options.vae_dtype] {
+    WanVae vae(vc, at::TensorOptions().device(device).dtype(dtype));
+    wan_random_init(*vae, a.weight_seed + 1);
+    if (device.is_cuda()) vae->set_channels_last(true);
+    return vae;
+  };
+  parts.make_text_encoder = [&a, device] { return random_text_encoder(a, device); };
   WanModelDefaults defaults;  // official: UniPC, shift 5
-  WanPipeline pipeline(dit, vae, random_text_encoder(a, device), defaults, options);
-  sync(device);
-  fmt::print("random full-size parts built in {:.1f} s (not timed below)\n", since(t0));
+  WanPipeline pipeline(parts, defaults, options);
 
   GenerateRequest rq = generate_request(a.gen, defaults);
   rq.tokenized = std::array<TokenizedPrompt, 2>{synthetic_prompt(a.tokens, 1, 32000), synthetic_prompt(a.negative_tokens, 2, 32000)};
   for (int r = -1; r < a.runs; ++r) {
     const bool warm = r < 0;
-    if (r >= 0 || warm) pipeline.install_text_encoder(random_text_encoder(a, device));  // released after each encode
     GenerateRequest q = rq;
     if (warm) q.steps = std::min(a.warmup_steps, rq.steps.value_or(50));
     q.out_dir = (fs::path(a.dir) / (warm ? "warmup" : fmt::format("run{}", r))).string();
     fs::remove_all(q.out_dir);
     const GenerateResult res = pipeline.generate(q);
     if (warm) {
-      fmt::print("warm-up ({} steps) done in {:.1f} s\n", *q.steps, res.timings.at("total"));
+      fmt::print("warm-up ({} steps, building the parts included) done in {:.1f} s\n", *q.steps, res.timings.at("total"));
       if (!a.keep) fs::remove_all(q.out_dir);
       continue;
     }
@@ -108,7 +115,11 @@ void run_bench(const GenerateBenchArgs& a) {
     fmt::print("  denoise                   {:8.2f} s  ({:.0f} ms per step, {:.0f} ms per DiT forward)\n", denoise,
                1e3 * denoise / steps, 1e3 * denoise / steps / 2);
     fmt::print("  VAE decode                {:8.2f} s\n", res.timings.at("vae_decode"));
-    fmt::print("  total                     {:8.2f} s   (goal <= 16 s)\n", res.timings.at("total"));
+    double loading = 0;
+    for (const auto& [stage, sec] : res.timings)
+      if (stage.rfind("load_", 0) == 0) loading += sec;
+    fmt::print("  total                     {:8.2f} s   (goal <= 16 s; building the random parts, {:.2f} s, not counted)\n",
+               res.timings.at("total") - loading, loading);
     fmt::print("  GPU memory peak           {:8.2f} GiB allocated, {:.2f} GiB reserved (goal <= 16 GB)\n",
                res.peak.allocated_gib, res.peak.reserved_gib);
     if (!a.keep) fs::remove_all(q.out_dir);

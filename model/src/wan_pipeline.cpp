@@ -37,6 +37,15 @@ at::Tensor seeded_noise(const std::array<int64_t, 5>& shape, uint64_t seed, at::
 
 std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
+// The caching allocator throws OutOfMemoryError; cuBLAS / cuDNN report a failed workspace
+// allocation as their own status in a plain c10::Error.
+bool is_out_of_memory(const std::exception& e) {
+  if (dynamic_cast<const c10::OutOfMemoryError*>(&e)) return true;
+  const std::string m = e.what();
+  return m.find("CUDA out of memory") != std::string::npos || m.find("ALLOC_FAILED") != std::string::npos ||
+         m.find("cudaErrorMemoryAllocation") != std::string::npos;
+}
+
 }  // namespace
 
 // One generate() call's reporting state.
@@ -64,26 +73,24 @@ WanPipeline::WanPipeline(WanModelFolder folder, PipelineOptions options) : folde
   encoder_ = std::make_unique<PromptEncoder>(T5Tokenizer::from_folder(folder_.parts.tokenizer), eo);
 }
 
-WanPipeline::WanPipeline(WanModel dit, WanVae vae, LoadedUMT5 text_encoder, WanModelDefaults defaults, PipelineOptions options)
-    : options_(std::move(options)), dit_(std::move(dit)), vae_(std::move(vae)) {
+WanPipeline::WanPipeline(PipelineParts parts, WanModelDefaults defaults, PipelineOptions options)
+    : parts_(std::move(parts)), options_(std::move(options)) {
   folder_.defaults = std::move(defaults);
   PromptEncoderOptions eo;
   eo.device = options_.device;
   eo.keep_loaded = options_.keep_text_encoder;
   eo.cache_dir = options_.cache_dir;
   encoder_ = std::make_unique<PromptEncoder>(std::nullopt, eo);
-  encoder_->install(std::move(text_encoder));
 }
 
 WanPipeline::~WanPipeline() = default;
-
-void WanPipeline::install_text_encoder(LoadedUMT5 encoder) { encoder_->install(std::move(encoder)); }
 
 void WanPipeline::ensure_dit(Run& run) {
   if (dit_) return;
   run.enter("loading the DiT");
   const auto t0 = Clock::now();
-  dit_ = load_wan_model(WanCheckpoint::open(folder_.parts.transformer), default_module_options(options_.device));
+  dit_ = parts_.make_dit ? parts_.make_dit()
+                        : load_wan_model(WanCheckpoint::open(folder_.parts.transformer), default_module_options(options_.device));
   dit_->eval();
   run.result.timings["load_dit"] = seconds_since(t0);
 }
@@ -92,7 +99,7 @@ void WanPipeline::ensure_vae(Run& run) {
   if (!vae_) {
     run.enter("loading the VAE");
     const auto t0 = Clock::now();
-    vae_ = load_wan_vae(folder_.parts.vae, options_.device, options_.vae_dtype).model;
+    vae_ = parts_.make_vae ? parts_.make_vae() : load_wan_vae(folder_.parts.vae, options_.device, options_.vae_dtype).model;
     vae_->eval();
     run.result.timings["load_vae"] = seconds_since(t0);
   }
@@ -148,8 +155,8 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
     reset_gpu_memory_peak(device);
     // The DiT's shape decides the grid; read from the checkpoint header when not loaded yet.
     std::optional<WanCheckpoint> header;
-    if (!dit_) header = WanCheckpoint::open(folder_.parts.transformer);
-    const WanConfig config = dit_ ? dit_->config() : header->config();
+    if (!dit_ && !parts_.make_dit) header = WanCheckpoint::open(folder_.parts.transformer);
+    const WanConfig config = dit_ ? dit_->config() : header ? header->config() : parts_.dit_config;
     header.reset();
     const ResolvedRequest r = resolve_request(rq, folder_.defaults, config, result.warnings);
     if (!rq.out_dir.empty() && std::filesystem::exists(std::filesystem::path(rq.out_dir) / run_files::kManifest))
@@ -160,6 +167,11 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
     // 1. Text (the encoder is released afterwards unless asked to stay).
     run.enter("encoding the prompt");
     auto t0 = Clock::now();
+    if (parts_.make_text_encoder && !encoder_->loaded()) {
+      encoder_->install(parts_.make_text_encoder());
+      result.timings["load_text_encoder"] = seconds_since(t0);
+      t0 = Clock::now();
+    }
     const int runs_before = encoder_->encoder_runs();
     std::vector<EncodedPrompt> text;
     if (rq.tokenized) {
@@ -170,7 +182,7 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
       text = encoder_->encode(r.cfg ? std::vector<std::string>{rq.prompt, r.negative} : std::vector<std::string>{rq.prompt});
     }
     result.timings["text_encoder"] = seconds_since(t0);
-    if (encoder_->encoder_runs() > runs_before && encoder_->encoder().seconds > 0)
+    if (!parts_.make_text_encoder && encoder_->encoder_runs() > runs_before && encoder_->encoder().seconds > 0)
       result.timings["load_text_encoder"] = encoder_->encoder().seconds;
     result.prompt_tokens = text[0].tokens;
     for (const auto& e : text)
@@ -262,7 +274,9 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
       result.capture = capture->stats();
     }
 
-    // 5. Decode.
+    // 5. Decode. The DiT's cached activation blocks go back first: the VAE wants other sizes,
+    // and keeping both would hold far more than either needs.
+    free_cached_gpu_memory(device);
     run.enter("decoding the video (VAE)");
     t0 = Clock::now();
     const at::Tensor video = vae_->decode(x);  // [1, 3, F, H, W] in [-1, 1]
@@ -281,17 +295,18 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
     }
     result.state = RunState::Complete;
     return result;
-  } catch (const c10::OutOfMemoryError& e) {
-    const std::string message = fmt::format(
-        "out of GPU memory while {}: {} [{}]. The memory has been freed; try a smaller size or fewer frames, "
-        "capture less (--capture \"heads=mean\"), or close other programs using the GPU",
-        run.stage, first_line(e.what()), describe_gpu_memory(device));
-    x = at::Tensor();
-    encoder_->release();
-    free_cached_gpu_memory(device);
-    save_partial(RunState::Failed, message);
-    throw PipelineError(message, true);
   } catch (const std::exception& e) {
+    if (is_out_of_memory(e)) {
+      const std::string message = fmt::format(
+          "out of GPU memory while {}: {} [{}]. The memory has been freed; try a smaller size or fewer frames, "
+          "capture less (--capture \"heads=mean\"), or close other programs using the GPU",
+          run.stage, first_line(e.what()), describe_gpu_memory(device));
+      x = at::Tensor();
+      encoder_->release();
+      free_cached_gpu_memory(device);
+      save_partial(RunState::Failed, message);
+      throw PipelineError(message, true);
+    }
     save_partial(RunState::Failed, fmt::format("{}: {}", run.stage, e.what()));
     throw;
   }

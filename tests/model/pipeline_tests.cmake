@@ -16,7 +16,9 @@ if(WANATTN_PYTHON)
                    ${WANATTN_TEXT_FIXTURES}/tokenizer ${WANATTN_PIPELINE_FIXTURES})
   set_tests_properties(pipeline_fixture_reference PROPERTIES
     FIXTURES_SETUP pipeline_reference FIXTURES_REQUIRED tiny_spm SKIP_RETURN_CODE 77 LABELS "fast")
-  list(APPEND _pipeline_fixtures pipeline_reference)
+  # One name only: catch_discover_tests passes PROPERTIES through a script that splits lists,
+  # so a second fixture would be lost. This one requires tiny_spm itself.
+  set(_pipeline_fixtures pipeline_reference)
 endif()
 catch_discover_tests(wanattn_pipeline_tests DISCOVERY_TIMEOUT 120 PROPERTIES SKIP_RETURN_CODE 4
                      FIXTURES_REQUIRED "${_pipeline_fixtures}")

@@ -11,6 +11,7 @@
 // bf16) is freed before the DiT and VAE are taken. A pipeline keeps the DiT and VAE for the
 // next run. Runs on the inference thread (one run at a time); `cancel` may be set from any.
 #pragma once
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,14 +25,21 @@
 
 namespace wanattn {
 
+// Builders for parts made in memory instead of loaded (benchmarks with random weights).
+struct PipelineParts {
+  WanConfig dit_config;
+  std::function<WanModel()> make_dit;
+  std::function<WanVae()> make_vae;
+  std::function<LoadedUMT5()> make_text_encoder;  // called for each run that encodes
+};
 
 class WanPipeline {
  public:
   // Parts found in a model folder (nothing is loaded yet).
   WanPipeline(WanModelFolder folder, PipelineOptions options);
-  // Parts already built (benchmarks with random weights): the prompts must come tokenized,
-  // and `text_encoder` is used once, then released.
-  WanPipeline(WanModel dit, WanVae vae, LoadedUMT5 text_encoder, WanModelDefaults defaults, PipelineOptions options);
+  // Parts made in memory (benchmarks with random weights), built when a folder's would be
+  // loaded; the prompts must come tokenized.
+  WanPipeline(PipelineParts parts, WanModelDefaults defaults, PipelineOptions options);
   ~WanPipeline();
 
   // Throws PipelineError (bad request, out of memory), WeightError / TokenizerError (files),
@@ -41,7 +49,6 @@ class WanPipeline {
 
   const WanModelDefaults& defaults() const { return folder_.defaults; }
   const PipelineOptions& options() const { return options_; }
-  void install_text_encoder(LoadedUMT5 encoder);  // benchmarks: a fresh random encoder per run
 
  private:
   struct Run;
@@ -49,6 +56,7 @@ class WanPipeline {
   void ensure_vae(Run& run);
 
   WanModelFolder folder_;
+  PipelineParts parts_;  // builders, when not from a folder
   PipelineOptions options_;
   std::unique_ptr<PromptEncoder> encoder_;
   WanModel dit_{nullptr};
