@@ -27,10 +27,13 @@ constexpr size_t kAll = size_t(c10::CachingAllocator::StatType::AGGREGATE);
 void set_gpu_memory_limit(at::Device device, double gib) {
   if (!device.is_cuda()) return;
   const double total = device_total_gib(device);
-  if (gib <= 0) {  // no cap: the allocator's default (the whole device)
-    c10::cuda::CUDACachingAllocator::setMemoryFraction(1.0, index_of(device));
+  static bool capped = false;  // the allocator exists only once CUDA memory was used
+  if (gib <= 0) {               // no cap: back to the allocator's default (the whole device)
+    if (capped) c10::cuda::CUDACachingAllocator::setMemoryFraction(1.0, index_of(device));
+    capped = false;
     return;
   }
+  capped = true;
   if (gib > total)
     throw std::invalid_argument(fmt::format("GPU memory limit {:.1f} GiB is more than the device has ({:.1f} GiB)", gib, total));
   c10::cuda::CUDACachingAllocator::setMemoryFraction(gib / total, index_of(device));
