@@ -2,6 +2,7 @@
 
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <ATen/ATen.h>
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -34,6 +35,7 @@ void set_gpu_memory_limit(at::Device device, double gib) {
     return;
   }
   capped = true;
+  (void)at::empty({1}, at::TensorOptions().device(device));  // makes the device's allocator exist
   if (gib > total)
     throw std::invalid_argument(fmt::format("GPU memory limit {:.1f} GiB is more than the device has ({:.1f} GiB)", gib, total));
   c10::cuda::CUDACachingAllocator::setMemoryFraction(gib / total, index_of(device));
