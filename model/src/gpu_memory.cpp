@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 #include <fmt/format.h>
 
+#include <mutex>
 #include <stdexcept>
 
 namespace wanattn {
@@ -12,8 +13,13 @@ namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
+// The index of a CUDA device whose caching allocator exists (it is made on the first
+// allocation; its statistics calls fail before that).
 c10::DeviceIndex index_of(at::Device device) {
-  return device.has_index() ? device.index() : c10::cuda::current_device();
+  const c10::DeviceIndex i = device.has_index() ? device.index() : c10::cuda::current_device();
+  static std::once_flag once[64];
+  std::call_once(once[size_t(i) % 64], [&] { (void)at::empty({1}, at::TensorOptions().device(at::kCUDA, i)); });
+  return i;
 }
 
 double device_total_gib(at::Device device) {
@@ -35,7 +41,6 @@ void set_gpu_memory_limit(at::Device device, double gib) {
     return;
   }
   capped = true;
-  (void)at::empty({1}, at::TensorOptions().device(device));  // makes the device's allocator exist
   if (gib > total)
     throw std::invalid_argument(fmt::format("GPU memory limit {:.1f} GiB is more than the device has ({:.1f} GiB)", gib, total));
   c10::cuda::CUDACachingAllocator::setMemoryFraction(gib / total, index_of(device));
