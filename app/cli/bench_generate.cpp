@@ -120,8 +120,11 @@ void run_bench(const GenerateBenchArgs& a) {
       if (stage.rfind("load_", 0) == 0) loading += sec;
     fmt::print("  total                     {:8.2f} s   (goal <= 16 s; building the random parts, {:.2f} s, not counted)\n",
                res.timings.at("total") - loading, loading);
-    fmt::print("  GPU memory peak           {:8.2f} GiB allocated, {:.2f} GiB reserved (goal <= 16 GB)\n",
-               res.peak.allocated_gib, res.peak.reserved_gib);
+    fmt::print("  GPU memory peak, text     {:8.2f} GiB allocated, {:.2f} GiB reserved (includes the random init's "
+               "temporaries; a load from disk has none)\n",
+               res.peak_text.allocated_gib, res.peak_text.reserved_gib);
+    fmt::print("  GPU memory peak, video    {:8.2f} GiB allocated, {:.2f} GiB reserved (DiT, sampling, capture, VAE)\n",
+               res.peak_video.allocated_gib, res.peak_video.reserved_gib);
     if (!a.keep) fs::remove_all(q.out_dir);
   }
 }

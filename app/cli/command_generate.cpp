@@ -72,7 +72,9 @@ void run_generate(const GenerateArgs& a) {
   for (const auto& [stage, s] : result.timings) timing += fmt::format("  {} {:.2f} s", stage, s);
   fmt::print("wrote {}: {} frames {}x{}, {} maps\n", a.out, result.frames.size(0), rq.width, rq.height, result.capture.slices);
   fmt::print("timings:{}\n", timing);
-  if (options.device.is_cuda()) fmt::print("GPU memory peak: {:.2f} GiB allocated, {:.2f} GiB reserved\n", result.peak.allocated_gib, result.peak.reserved_gib);
+  if (options.device.is_cuda())
+    fmt::print("GPU memory peak: text stage {:.2f} GiB, video stage {:.2f} GiB allocated ({:.2f} GiB reserved)\n",
+               result.peak_text.allocated_gib, result.peak_video.allocated_gib, result.peak.reserved_gib);
 #ifdef WANATTN_HAVE_RENDER
   if (!a.no_mp4) {
     const std::string mp4 = a.out + "/video.mp4";

@@ -139,8 +139,8 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
       const GpuMemoryPeak peak = gpu_memory_peak(device);
       const CaptureStats cs = result.capture;
       store->update_manifest([&](RunManifest& m) {
-        m.extra["gpu_peak_allocated_gib"] = peak.allocated_gib;
-        m.extra["gpu_peak_reserved_gib"] = peak.reserved_gib;
+        m.extra["gpu_peak_allocated_gib"] = {{"text", result.peak_text.allocated_gib}, {"video", peak.allocated_gib}};
+        m.extra["gpu_peak_reserved_gib"] = {{"text", result.peak_text.reserved_gib}, {"video", peak.reserved_gib}};
         m.extra["capture_stats"] = {{"slices", cs.slices}, {"waits", cs.waits}, {"wait_seconds", cs.wait_seconds},
                                     {"write_seconds", cs.write_seconds}};
         m.extra["warnings"] = result.warnings;
@@ -195,6 +195,9 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
       for (int i = 0; i < e.tokens.real_tokens(); ++i)
         if (e.tokens.tokens[size_t(i)].weight != 1.0f) e.context[i].mul_(e.tokens.tokens[size_t(i)].weight);
     }
+
+    result.peak_text = gpu_memory_peak(device);
+    reset_gpu_memory_peak(device);
 
     // 2. Models.
     ensure_dit(run);
@@ -284,7 +287,9 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
     last_vae_seconds_ = result.timings["vae_decode"] = seconds_since(t0);
     result.latents = x.to(at::kCPU).contiguous();
     result.previews = at::stack(previews).contiguous();
-    result.peak = gpu_memory_peak(device);
+    result.peak_video = gpu_memory_peak(device);
+    result.peak = {std::max(result.peak_text.allocated_gib, result.peak_video.allocated_gib),
+                   std::max(result.peak_text.reserved_gib, result.peak_video.reserved_gib)};
     result.timings["total"] = seconds_since(t_total);
 
     if (store) {

@@ -73,7 +73,9 @@ struct GenerateResult {
   at::Tensor previews;  // uint8 [steps done, F', h, w, 3] CPU
   TokenizedPrompt prompt_tokens;
   std::map<std::string, double> timings;  // seconds by stage
-  GpuMemoryPeak peak;
+  GpuMemoryPeak peak;       // the larger of the two stages below
+  GpuMemoryPeak peak_text;  // text stage: the encoder loaded (or built), encoding, released
+  GpuMemoryPeak peak_video; // the rest: DiT, sampling, capture, VAE decode
   CaptureStats capture;
   std::vector<std::string> warnings;
 };
