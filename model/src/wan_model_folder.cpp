@@ -65,7 +65,7 @@ WanModelFolder find_wan_model_folder(const std::string& root_in, const WanModelP
   f.root = root_in;
   if (!root_in.empty() && !fs::is_directory(root) && overrides.transformer.empty())
     throw WeightError(fmt::format("{}: no such model folder", root_in));
-  f.diffusers = fs::exists(root / "model_index.json") || fs::is_directory(root / "transformer");
+  f.diffusers = !root_in.empty() && (fs::exists(root / "model_index.json") || fs::is_directory(root / "transformer"));
   f.defaults = f.diffusers ? diffusers_defaults(root) : WanModelDefaults{};
   if (!f.diffusers) f.defaults.source = "official Wan2.1 defaults (WanT2V: UniPC, shift 5)";
 

@@ -271,7 +271,7 @@ TEST_CASE("generate on the GPU: out of memory names the stage and the numbers, f
     CHECK(test::max_relative_error(res.latents, expected->tensor("latents")) <= 5e-2);
     CHECK(res.peak.allocated_gib > 0);
   }
-  o.gpu_memory_limit_gib = 0.05;
+  o.gpu_memory_limit_gib = 0.3;  // the tiny parts fit; a 1024x1024, 81-frame run does not
   WanPipeline pipe = pipeline_for("unipc_cfg", o);
   GenerateRequest rq = request_for("unipc_cfg", tmp.sub("oom"));
   rq.width = rq.height = 1024;
@@ -289,7 +289,11 @@ TEST_CASE("generate on the GPU: out of memory names the stage and the numbers, f
   CHECK(oom);
   CHECK(msg.find("out of GPU memory while") != std::string::npos);
   CHECK(msg.find("GiB on the device") != std::string::npos);
-  CHECK(gpu_memory_in_use_gib(o.device) < 0.01);  // the tiny model's weights only
-  if (fs::exists(tmp.sub("oom") + "/manifest.json"))
-    CHECK(RunReader::open(tmp.sub("oom")).manifest().status.state == RunState::Failed);
+  // What stays: the tiny parts' weights and cuBLAS's 32 MiB workspace.
+  CHECK(gpu_memory_in_use_gib(o.device) < 0.1);
+  // It ran out after the store was made (sampling or decoding): the run says failed, and why.
+  REQUIRE(fs::exists(tmp.sub("oom") + "/manifest.json"));
+  const RunManifest m = RunReader::open(tmp.sub("oom")).manifest();
+  CHECK(m.status.state == RunState::Failed);
+  CHECK(m.status.message.find("out of GPU memory while") != std::string::npos);
 }
