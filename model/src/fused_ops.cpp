@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include <atomic>
+#include <cmath>
 
 #if WANATTN_HAVE_CUDA_KERNELS
 #include "cuda/fused_kernels.h"
@@ -52,6 +53,20 @@ at::Tensor rms_norm_rope(const at::Tensor& x, const at::Tensor& weight, const at
     y = at::stack({a * c - b * n, a * n + b * c}, -1).view(s);
   }
   return y.to(x.scalar_type());
+}
+
+at::Tensor vae_rms_norm(const at::Tensor& x, const at::Tensor& gamma, bool silu) {
+#if WANATTN_HAVE_CUDA_KERNELS
+  const bool channels_last = (x.dim() == 5 && x.is_contiguous(at::MemoryFormat::ChannelsLast3d)) ||
+                             (x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast));
+  if (WANATTN_HAVE_CUDA_KERNELS && g_enabled.load() && x.is_cuda() && channels_last && x.size(1) > 1)
+    return cuda::vae_rms_norm(x, gamma, silu);
+#endif
+  // Normalised in fp32 whatever the storage dtype (diffusers does so for half types).
+  const at::Tensor xf = x.to(at::kFloat);
+  const at::Tensor n = xf / at::linalg_vector_norm(xf, 2, {1}, /*keepdim=*/true).clamp_min(1e-12);
+  const at::Tensor y = (n.to(x.scalar_type()) * std::sqrt(double(x.size(1)))) * gamma;
+  return silu ? at::silu(y) : y;
 }
 
 }  // namespace wanattn

@@ -19,8 +19,8 @@ VaeResidualBlockImpl::VaeResidualBlockImpl(int64_t in, int64_t out, at::TensorOp
 
 at::Tensor VaeResidualBlockImpl::forward(const at::Tensor& x, VaeFeatureCache& cache) const {
   const at::Tensor skip = shortcut ? shortcut->forward(x) : x;
-  at::Tensor h = conv1->forward_cached(at::silu(norm1->forward(x)), cache.take());
-  h = conv2->forward_cached(at::silu(norm2->forward(h)), cache.take());
+  at::Tensor h = conv1->forward_cached(norm1->forward(x, /*silu=*/true), cache.take());
+  h = conv2->forward_cached(norm2->forward(h, /*silu=*/true), cache.take());
   return h + skip;
 }
 

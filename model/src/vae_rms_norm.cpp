@@ -2,7 +2,7 @@
 
 #include <ATen/ATen.h>
 
-#include <cmath>
+#include "model/fused_ops.h"
 
 namespace wanattn {
 
@@ -11,11 +11,6 @@ VaeRMSNormImpl::VaeRMSNormImpl(int64_t channels, bool images, at::TensorOptions 
                              false);
 }
 
-at::Tensor VaeRMSNormImpl::forward(const at::Tensor& x) const {
-  // Normalised in fp32 whatever the storage dtype (diffusers does so for half types).
-  const at::Tensor xf = x.to(at::kFloat);
-  const at::Tensor n = xf / at::linalg_vector_norm(xf, 2, {1}, /*keepdim=*/true).clamp_min(1e-12);
-  return (n.to(x.scalar_type()) * std::sqrt(double(x.size(1)))) * gamma;
-}
+at::Tensor VaeRMSNormImpl::forward(const at::Tensor& x, bool silu) const { return vae_rms_norm(x, gamma, silu); }
 
 }  // namespace wanattn

@@ -61,7 +61,7 @@ at::Tensor WanVaeImpl::decode_chunk(const at::Tensor& x, VaeFeatureCache& cache)
     if (auto* res = m->as<VaeResidualBlock>()) h = res->forward(h, cache);
     else h = m->as<VaeResample>()->forward(h, cache);
   }
-  return head_conv->forward_cached(at::silu(head_norm->forward(h)), cache.take());
+  return head_conv->forward_cached(head_norm->forward(h, /*silu=*/true), cache.take());
 }
 
 at::Tensor WanVaeImpl::decode(const at::Tensor& z) const {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "model/fused_ops.h"
 #include "model/safetensors_file.h"
 #include "model/wan_vae_loader.h"
 #include "model/weight_error.h"
@@ -107,4 +108,28 @@ TEST_CASE("broken VAE checkpoints name the tensor, the shapes and the file", "[f
   CHECK_THAT(load_error(other), ContainsSubstring("does not look like a Wan2.1 VAE"));
   fs::create_directories(dir.sub("empty"));
   CHECK_THAT(load_error(dir.sub("empty")), ContainsSubstring("no VAE here"));
+}
+
+TEST_CASE("VAE RMS norm + SiLU: the fused CUDA kernel equals the libtorch ops, channels-last, fp32 and bf16", "[gpu]") {
+  if (!torch::cuda::is_available()) WANATTN_SKIP("no CUDA device");
+  if (!fused_ops_available()) WANATTN_SKIP("built without the CUDA kernels");
+  torch::InferenceMode guard;
+  for (const auto dtype : {at::kFloat, at::kBFloat16}) {
+    for (const int64_t C : {96, 384, 3}) {
+      for (const bool silu : {false, true}) {
+        const auto o = at::TensorOptions().device(at::kCUDA).dtype(dtype);
+        const at::Tensor x = (at::randn({2, C, 3, 10, 12}, o) * 3).contiguous(at::MemoryFormat::ChannelsLast3d);
+        const at::Tensor gamma = (1 + 0.2 * at::randn({C, 1, 1, 1}, o));
+        set_fused_ops_enabled(false);
+        const at::Tensor want = vae_rms_norm(x, gamma, silu);
+        set_fused_ops_enabled(true);
+        const at::Tensor got = vae_rms_norm(x, gamma, silu);
+        INFO("dtype " << dtype << " C " << C << " silu " << silu);
+        CHECK(got.is_contiguous(at::MemoryFormat::ChannelsLast3d));
+        // fp32: reduction order only; bf16: at most one rounding step of a value
+        const double tol = dtype == at::kFloat ? 1e-5 : 8e-3;
+        CHECK(test::max_relative_error(got.to(at::kFloat), want.to(at::kFloat)) <= tol);
+      }
+    }
+  }
 }

@@ -32,4 +32,10 @@ void add_gated_(at::Tensor& x, const at::Tensor& y, const at::Tensor& gate);
 at::Tensor rms_norm_rope(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& cos, const at::Tensor& sin,
                          int64_t heads, double eps);
 
+// The Wan VAE's RMS norm over the channel axis (F.normalize(x, dim=1) * sqrt(C) * gamma, no
+// bias), then SiLU when `silu`. x [B, C, ...] in any float dtype; gamma [C, 1, ...] in x's
+// dtype. The kernel (one pass instead of the eager path's seven) takes channels-last
+// activations, as the VAE keeps them on CUDA; other layouts use the libtorch ops.
+at::Tensor vae_rms_norm(const at::Tensor& x, const at::Tensor& gamma, bool silu);
+
 }  // namespace wanattn

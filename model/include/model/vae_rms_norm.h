@@ -8,7 +8,8 @@ namespace wanattn {
 class VaeRMSNormImpl : public torch::nn::Module {
  public:
   VaeRMSNormImpl(int64_t channels, bool images, at::TensorOptions options);
-  at::Tensor forward(const at::Tensor& x) const;  // channels on dim 1
+  // Channels on dim 1; `silu` applies SiLU after it (fused on CUDA, model/fused_ops.h).
+  at::Tensor forward(const at::Tensor& x, bool silu = false) const;
   at::Tensor gamma;
 };
 TORCH_MODULE(VaeRMSNorm);

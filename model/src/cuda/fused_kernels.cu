@@ -97,6 +97,34 @@ __global__ void rms_norm_rope_kernel(const T* __restrict__ x, const float* __res
   }
 }
 
+
+// The VAE's RMS norm over channels (F.normalize(x, dim=1) * sqrt(C) * gamma), optionally
+// followed by SiLU, on channels-last activations: each row of C channels is contiguous and
+// one warp owns a row. The roundings of the eager path are kept: the normalised value, the
+// sqrt(C) product and the gamma product are each rounded to T, as the separate ops do.
+template <typename T>
+__global__ void vae_rms_norm_kernel(const T* __restrict__ x, const T* __restrict__ gamma, T* __restrict__ out,
+                                    int64_t rows, int C, float scale, bool silu) {
+  const int64_t row = blockIdx.x * int64_t(blockDim.x / 32) + threadIdx.x / 32;
+  const int lane = threadIdx.x % 32;
+  if (row >= rows) return;
+  const T* xr = x + row * C;
+  float sq = 0;
+  for (int c = lane; c < C; c += 32) {
+    const float v = to_f(xr[c]);
+    sq += v * v;
+  }
+  for (int o = 16; o > 0; o >>= 1) sq += __shfl_xor_sync(0xffffffffu, sq, o);
+  const float norm = fmaxf(sqrtf(sq), 1e-12f);
+  for (int c = lane; c < C; c += 32) {
+    float v = to_f(from_f<T>(to_f(xr[c]) / norm));
+    v = to_f(from_f<T>(v * scale));
+    v = to_f(from_f<T>(v * to_f(gamma[c])));
+    if (silu) v = v / (1.0f + __expf(-v));
+    out[row * C + c] = from_f<T>(v);
+  }
+}
+
 template <typename F>
 void by_dtype(at::ScalarType t, F&& f) {
   switch (t) {
@@ -155,6 +183,23 @@ at::Tensor rms_norm_rope(const at::Tensor& x, const at::Tensor& weight, const at
         reinterpret_cast<const T*>(xc.data_ptr()), w.data_ptr<float>(), rope ? cos.data_ptr<float>() : nullptr,
         rope ? sin.data_ptr<float>() : nullptr, reinterpret_cast<T*>(out.data_ptr()), L, int(D), int(D / heads / 2),
         float(eps));
+  });
+  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  return out;
+}
+
+at::Tensor vae_rms_norm(const at::Tensor& x, const at::Tensor& gamma, bool silu) {
+  const c10::cuda::CUDAGuard guard(x.device());
+  const int64_t C = x.size(1), rows = x.numel() / C;
+  at::Tensor out = at::empty_like(x);  // keeps the channels-last strides
+  const at::Tensor g = gamma.to(x.scalar_type()).contiguous();
+  constexpr int kRowsPerBlock = kThreads / 32;
+  const unsigned blocks = unsigned((rows + kRowsPerBlock - 1) / kRowsPerBlock);
+  by_dtype(x.scalar_type(), [&](auto tag) {
+    using T = decltype(tag);
+    vae_rms_norm_kernel<T><<<blocks, kThreads, 0, at::cuda::getCurrentCUDAStream()>>>(
+        reinterpret_cast<const T*>(x.data_ptr()), reinterpret_cast<const T*>(g.data_ptr()), reinterpret_cast<T*>(out.data_ptr()),
+        rows, int(C), float(std::sqrt(double(C))), silu);
   });
   C10_CUDA_KERNEL_LAUNCH_CHECK();
   return out;
