@@ -219,6 +219,7 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
                                         double(need) / 1e9, rq.out_dir, double(free) / 1e9));
       store = RunWriter::create(rq.out_dir, std::move(manifest));
       result.run_dir = rq.out_dir;
+      if (callbacks.on_run_created) callbacks.on_run_created(rq.out_dir);
       const auto& sel = store->manifest().capture;
       if (!sel.steps.empty() && !sel.blocks.empty()) capture = std::make_unique<CaptureWriter>(*store, device);
     }

@@ -8,19 +8,11 @@
 #include "support/synthetic_run.h"
 #include "support/temp_dir.h"
 #include "ui/run_watcher.h"
+#include "ui/ui_support.h"
 
 using namespace wanattn;
 
-namespace {
-// Runs the event loop until `done` or the timeout.
-template <class F>
-bool process_until(F done, int timeout_ms = 5000) {
-  QElapsedTimer t;
-  t.start();
-  while (!done() && t.elapsed() < timeout_ms) QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
-  return done();
-}
-}  // namespace
+using test::process_until;
 
 TEST_CASE("RunWatcher reports slices as a writer thread produces them, then the end", "[gui]") {
   test::TempDir tmp("watch");

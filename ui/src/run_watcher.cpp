@@ -34,7 +34,7 @@ void RunWatcher::poll() {
     run_->refresh();
   } catch (const StoreError& e) {
     timer_.stop();
-    emit error(QString::fromStdString(e.what()));
+    Q_EMIT error(QString::fromStdString(e.what()));
     return;
   }
   const RunHealth health = run_->health();
@@ -46,17 +46,17 @@ void RunWatcher::poll() {
         seen = 1;
         ++ready_count_;
         changed = true;
-        emit sliceReady(s, b);
+        Q_EMIT sliceReady(s, b);
       }
     }
-  if (changed) emit progressChanged(ready_count_, run_->steps() * run_->blocks());
+  if (changed) Q_EMIT progressChanged(ready_count_, run_->steps() * run_->blocks());
   if (health != before) {
     last_health_ = health;
-    emit statusChanged(to_string(health), QString::fromStdString(run_->manifest().status.message));
+    Q_EMIT statusChanged(to_string(health), QString::fromStdString(run_->manifest().status.message));
   }
   if (health != RunHealth::Running) {
     timer_.stop();
-    if (health != before) emit finished(to_string(health));
+    if (health != before) Q_EMIT finished(to_string(health));
   }
 }
 

@@ -62,6 +62,9 @@ struct PipelineCallbacks {
   std::function<void(const std::string& stage)> on_stage;   // "loading the DiT", ...
   std::function<void(const StepReport&)> on_step;
   std::function<void(const std::string& warning)> on_warning;
+  // The run store exists (created at full size, nothing written yet): a viewer can open it
+  // now and show maps as their progress flags turn on.
+  std::function<void(const std::string& run_dir)> on_run_created;
 };
 
 struct GenerateResult {

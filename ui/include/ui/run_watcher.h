@@ -24,10 +24,10 @@ class RunWatcher : public QObject {
   const RunReader* run() const { return run_.get(); }
   int readyCount() const { return ready_count_; }
 
- public slots:
+ public Q_SLOTS:
   void poll();  // also called by the timer
 
- signals:
+ Q_SIGNALS:
   void sliceReady(int step, int block);  // store indices, once per slice
   void progressChanged(int ready, int total);
   void statusChanged(QString state, QString message);
