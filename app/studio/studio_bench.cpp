@@ -11,6 +11,7 @@
 
 #include "core/render/token_select.h"
 #include "shared/bench_run.h"
+#include "ui/image_convert.h"
 #include "ui/main_window.h"
 #include "ui/map_canvas.h"
 #include "ui/viewer_panel.h"
@@ -103,6 +104,24 @@ int run_studio_bench(const QString& run_dir_in, int repeats) {
   }
   const double seconds = double(total.nsecsElapsed()) / 1e9;
   fmt::print("scrubbing {} frames: {:.1f} frames/s; per frame {}\n", n, double(n) / seconds, stats(frame_ms));
+
+  // Where a frame's time goes: drawing it (render layer), handing it to Qt, painting it.
+  const auto renderer = w.viewerPanel()->renderer();
+  std::vector<double> draw, convert, paint;
+  cv::Mat buffer;
+  for (int i = 0; i < std::max(10, repeats); ++i) {
+    t.start();
+    renderer->render(i % frames, buffer);
+    draw.push_back(double(t.nsecsElapsed()) / 1e6);
+    t.start();
+    QImage image = to_qimage(buffer);
+    convert.push_back(double(t.nsecsElapsed()) / 1e6);
+    t.start();
+    w.viewerPanel()->canvas()->setImage(std::move(image));
+    w.viewerPanel()->canvas()->repaint();
+    paint.push_back(double(t.nsecsElapsed()) / 1e6);
+  }
+  fmt::print("  one frame: draw {}\n  to QImage {}\n  paint {}\n", stats(draw), stats(convert), stats(paint));
   return 0;
 }
 

@@ -9,8 +9,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "render/decode_mp4.h"
+#include "core/render/overlay.h"
 #include "ui/export_panel.h"
-#include "ui/image_convert.h"
 #include "ui/grids_panel.h"
 #include "ui/jobs_panel.h"
 #include "ui/main_window.h"
@@ -36,13 +36,15 @@ TEST_CASE("studio exports: PNG, MP4 and HDF5 as jobs, a failure shown with its p
   const test::TempDir& tmp = studio.tmp;
   ExportPanel* ex = w.exportPanel();
 
-  // The current view as PNG: the very pixels on screen.
+  // The current view as PNG: what the viewer shows, at the video's own size.
   const ExportJob& png = wait_job(w, ex->exportViewPng(QString::fromStdString(tmp.sub("view.png"))));
   CHECK(png.state == ExportJob::State::Done);
   const cv::Mat back = cv::imread(tmp.sub("view.png"), cv::IMREAD_COLOR);
   REQUIRE(!back.empty());
-  CHECK(back.cols == w.viewerPanel()->image().width());
-  CHECK(cv::norm(back, to_bgr(w.viewerPanel()->image()), cv::NORM_INF) == 0);
+  const ViewState& s = w.selection()->state();
+  const cv::Mat want = render::OverlayRenderer(*w.session()->run(), s.selection(0), s.look).render(s.frame);
+  CHECK(back.size() == cv::Size(w.session()->run()->manifest().width, w.session()->run()->manifest().height));
+  CHECK(cv::norm(back, want, cv::NORM_INF) == 0);
 
   // The grid as PNG.
   w.dock("grids")->show();

@@ -30,9 +30,10 @@ namespace {
 // The viewer's picture against the render layer's own for the selection now shown.
 double viewer_mismatch(MainWindow& w) {
   const ViewState& s = w.selection()->state();
-  const render::OverlayRenderer expected(*w.session()->run(), s.selection(0), s.look);
-  const cv::Mat want = expected.render(s.frame);
   const cv::Mat got = to_bgr(w.viewerPanel()->image());
+  // The viewer draws at the size it shows the video; the render layer at that same size.
+  const render::OverlayRenderer expected(*w.session()->run(), s.selection(0), s.look, got.size());
+  const cv::Mat want = expected.render(s.frame);
   if (got.size() != want.size()) return 1e9;
   return cv::norm(got, want, cv::NORM_INF);
 }

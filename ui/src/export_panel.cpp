@@ -1,6 +1,7 @@
 #include "ui/export_panel.h"
 
 #include <QCheckBox>
+#include <algorithm>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -12,10 +13,10 @@
 #include <QVBoxLayout>
 
 #include "core/render/h5_export.h"
+#include "core/render/overlay.h"
 #include "core/render/png_export.h"
 #include "core/render/video_export.h"
 #include "ui/grids_panel.h"
-#include "ui/image_convert.h"
 #include "ui/viewer_panel.h"
 
 namespace wanattn {
@@ -100,15 +101,19 @@ QString ExportPanel::suggestedName(const QString& kind, const QString& ext) cons
 }
 
 int ExportPanel::exportViewPng(const QString& path) {
-  const QImage image = viewer_->image();
-  if (image.isNull()) {
+  if (!needRun()) return 0;
+  if (!sel_->state().has_token() || viewer_->image().isNull()) {
     Q_EMIT message(tr("nothing to export: the viewer shows no map yet"));
     return 0;
   }
-  const cv::Mat bgr = to_bgr(image);
-  return jobs_->start(tr("view PNG"), path, [bgr, p = path.toStdString()](const auto&) {
-    render::write_png(p, bgr);
-    return QObject::tr("wrote %1 (%2 × %3)").arg(QString::fromStdString(p)).arg(bgr.cols).arg(bgr.rows);
+  // What the viewer shows, drawn again at the video's own size (the screen shows it scaled).
+  const RunPtr run = run_;
+  const ViewState s = sel_->state();
+  return jobs_->start(tr("view PNG"), path, [run, s, p = path.toStdString()](const auto&) {
+    const render::OverlayRenderer overlay(*run, s.selection(0), s.look);
+    const cv::Mat image = overlay.render(std::clamp(s.frame, 0, std::max(1, overlay.video_frames()) - 1));
+    render::write_png(p, image);
+    return QObject::tr("wrote %1 (%2 × %3)").arg(QString::fromStdString(p)).arg(image.cols).arg(image.rows);
   });
 }
 

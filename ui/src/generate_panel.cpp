@@ -14,6 +14,7 @@
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -76,7 +77,7 @@ GeneratePanel::GeneratePanel(QWidget* parent) : QWidget(parent) {
   negative_->setMaximumHeight(56);
   seed_ = spin(0, 2147483647, 58);
   auto* dice = new QToolButton;
-  dice->setText(QStringLiteral("🎲"));
+  dice->setText(tr("random"));
   dice->setToolTip(tr("A random seed"));
   steps_ = spin(0, 200, 0);
   steps_->setSpecialValueText(tr("default"));
@@ -149,13 +150,22 @@ GeneratePanel::GeneratePanel(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Capture"), capture_);
   form->addRow(QString(), estimate_);
   form->addRow(tr("Output"), out_);
-  auto* v = new QVBoxLayout(this);
+  // The form scrolls inside its dock, so the dock can be short beside the Tokens panel.
+  auto* inner = new QWidget;
+  auto* v = new QVBoxLayout(inner);
   v->addLayout(form);
   v->addWidget(reason_);
   v->addLayout(buttons);
   v->addWidget(progress_);
   v->addWidget(progress_label_);
   v->addStretch();
+  auto* scroll = new QScrollArea;
+  scroll->setWidget(inner);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  auto* outer = new QVBoxLayout(this);
+  outer->setContentsMargins(0, 0, 0, 0);
+  outer->addWidget(scroll);
 
   connect(browse, &QToolButton::clicked, this, [this] {
     const QString d = QFileDialog::getExistingDirectory(this, tr("Wan2.1 model folder"), model_->text());

@@ -64,9 +64,15 @@ GridsPanel::GridsPanel(StudioSelection* selection, QWidget* parent) : QWidget(pa
   connect(live_timer_, &QTimer::timeout, this, &GridsPanel::rebuild);
   connect(kind_, &QComboBox::currentIndexChanged, this, [this] { rebuild(); });
   connect(sel_, &StudioSelection::changed, this, [this](int what) {
-    // Frames matter to every grid but the composite's and the mean's own frames; a
-    // hidden panel only notes that it is out of date.
+    // Frames matter to every grid but the mean's and the block-steps' own frames; a hidden
+    // panel only notes that it is out of date (rebuild).
     if (what == StudioSelection::Frame && (kind() == GridKind::GlobalMean || kind() == GridKind::BlockSteps)) return;
+    // Scrubbing or playing changes the frame many times a second: the grid follows once
+    // the frame settles instead of being composed for every frame on the way.
+    if (what == StudioSelection::Frame) {
+      live_timer_->start();
+      return;
+    }
     rebuild();
   });
   connect(canvas_, &MapCanvas::clicked, this, [this](QPoint p, Qt::KeyboardModifiers) {
@@ -89,6 +95,11 @@ void GridsPanel::onSliceReady(int, int) {
 void GridsPanel::setKind(GridKind k) { kind_->setCurrentIndex(kind_->findData(int(k))); }
 GridKind GridsPanel::kind() const { return GridKind(kind_->currentData().toInt()); }
 
+void GridsPanel::resizeEvent(QResizeEvent* e) {
+  QWidget::resizeEvent(e);
+  live_timer_->start();  // re-compose at the new cell size once the resizing settles
+}
+
 void GridsPanel::showEvent(QShowEvent* e) {
   QWidget::showEvent(e);
   if (dirty_) rebuild();
@@ -107,12 +118,22 @@ void GridsPanel::rebuild() {
   dirty_ = false;
   const RunPtr run = run_;
   const GridKind kind = this->kind();
+  const int width = canvas_->width();
   task_.start(
-      [run, s, kind] {
+      [run, s, kind, width] {
         const RunReader& r = *run;
         render::ViewOptions o;
         o.look = s.look;
         o.frame = s.frame;
+        // Cells as wide as the panel allows (labels and the colour bar take ~140 pixels),
+        // never wider than the video itself.
+        const int cols = kind == GridKind::Blocks       ? r.blocks()
+                         : kind == GridKind::BlockSteps ? r.steps()
+                         : kind == GridKind::HeadsSteps ? r.heads()
+                         : kind == GridKind::GlobalMean ? 3
+                         : kind == GridKind::Tokens     ? int(s.tokens.size())
+                                                        : 1;
+        o.cell_width = std::clamp((width - 140) / std::max(1, cols), 48, std::max(48, r.manifest().width));
         const std::vector<int> heads = s.head == kMean ? std::vector<int>{} : std::vector<int>{s.head};
         const int block = s.block == kMean ? std::max(0, r.blocks() / 2) : s.block;
         Shown out;

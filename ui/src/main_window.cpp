@@ -46,29 +46,30 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   export_ = new ExportPanel(&sel_, viewer_, grids_, &jobs_);
   playback_ = new PlaybackPanel;
 
-  // The viewer is the centre of the window but still a dock, so it can be moved or floated.
-  auto* centre = new QWidget;
-  centre->setMaximumSize(0, 0);
-  setCentralWidget(centre);
   addPanel(QStringLiteral("generate"), tr("Generate"), generate_, Qt::LeftDockWidgetArea);
   addPanel(QStringLiteral("tokens"), tr("Tokens"), tokens_, Qt::LeftDockWidgetArea);
   addPanel(QStringLiteral("viewer"), tr("Viewer"), viewer_, Qt::RightDockWidgetArea);
   addPanel(QStringLiteral("grids"), tr("Grids"), grids_, Qt::RightDockWidgetArea);
   addPanel(QStringLiteral("playback"), tr("Playback"), playback_, Qt::RightDockWidgetArea);
-  addPanel(QStringLiteral("timeline"), tr("Timeline"), timeline_, Qt::BottomDockWidgetArea);
-  addPanel(QStringLiteral("export"), tr("Export"), export_, Qt::BottomDockWidgetArea);
-  addPanel(QStringLiteral("jobs"), tr("Jobs / Log"), jobs_panel_, Qt::BottomDockWidgetArea);
-  // Default layout: Generate over Tokens on the left, the Viewer beside the Grids (tabbed
-  // with Playback), the Timeline below them, Export tabbed with Jobs.
+  addPanel(QStringLiteral("timeline"), tr("Timeline"), timeline_, Qt::RightDockWidgetArea);
+  addPanel(QStringLiteral("export"), tr("Export"), export_, Qt::RightDockWidgetArea);
+  addPanel(QStringLiteral("jobs"), tr("Jobs / Log"), jobs_panel_, Qt::RightDockWidgetArea);
+  // Default layout: Generate over Tokens on the left; on the right the Viewer over the
+  // Timeline, beside the Grids (tabbed with Playback) over Export (tabbed with Jobs). Two
+  // full-height dock areas and no central widget, so the docks share all the space.
   splitDockWidget(docks_["generate"], docks_["tokens"], Qt::Vertical);
   splitDockWidget(docks_["viewer"], docks_["grids"], Qt::Horizontal);
+  splitDockWidget(docks_["viewer"], docks_["timeline"], Qt::Vertical);
+  splitDockWidget(docks_["grids"], docks_["export"], Qt::Vertical);
   tabifyDockWidget(docks_["grids"], docks_["playback"]);
-  docks_["grids"]->raise();
-  splitDockWidget(docks_["timeline"], docks_["export"], Qt::Horizontal);
   tabifyDockWidget(docks_["export"], docks_["jobs"]);
+  docks_["grids"]->raise();
   docks_["export"]->raise();
   resize(1600, 1000);
-  resizeDocks({docks_["generate"], docks_["viewer"], docks_["grids"]}, {360, 700, 520}, Qt::Horizontal);
+  resizeDocks({docks_["generate"], docks_["viewer"], docks_["grids"]}, {380, 720, 500}, Qt::Horizontal);
+  resizeDocks({docks_["generate"], docks_["tokens"]}, {470, 430}, Qt::Vertical);
+  resizeDocks({docks_["viewer"], docks_["timeline"]}, {700, 200}, Qt::Vertical);
+  resizeDocks({docks_["grids"], docks_["export"]}, {620, 280}, Qt::Vertical);
   default_state_ = saveState();
 
   status_run_ = new QLabel(tr("no run"));

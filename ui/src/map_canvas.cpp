@@ -2,6 +2,7 @@
 
 #include <QMouseEvent>
 #include <QPainter>
+#include <QResizeEvent>
 
 namespace wanattn {
 
@@ -52,5 +53,10 @@ void MapCanvas::mousePressEvent(QMouseEvent* e) {
 }
 
 void MapCanvas::leaveEvent(QEvent*) { Q_EMIT hovered({-1, -1}); }
+
+void MapCanvas::resizeEvent(QResizeEvent* e) {
+  QWidget::resizeEvent(e);
+  Q_EMIT resized(size());
+}
 
 }  // namespace wanattn

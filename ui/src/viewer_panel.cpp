@@ -82,7 +82,12 @@ ViewerPanel::ViewerPanel(StudioSelection* selection, QWidget* parent)
   play_->setCheckable(true);
 
   auto* axes = new QHBoxLayout;
-  for (QWidget* w : {static_cast<QWidget*>(step_), static_cast<QWidget*>(block_), static_cast<QWidget*>(head_)}) axes->addWidget(w);
+  axes->addWidget(new QLabel(tr("step")));
+  axes->addWidget(step_);
+  axes->addWidget(new QLabel(tr("block")));
+  axes->addWidget(block_);
+  axes->addWidget(new QLabel(tr("head")));
+  axes->addWidget(head_);
   axes->addStretch();
   axes->addWidget(play_);
   auto* look = new QHBoxLayout;
@@ -124,6 +129,9 @@ ViewerPanel::ViewerPanel(StudioSelection* selection, QWidget* parent)
   connect(fade_, &QCheckBox::toggled, this, [this] { lookFromControls(); });
   connect(sel_, &StudioSelection::changed, this, &ViewerPanel::onSelectionChanged);
   connect(canvas_, &MapCanvas::hovered, this, &ViewerPanel::hoverAt);
+  connect(canvas_, &MapCanvas::resized, this, [this] {
+    if (renderer_ && renderer_->size() != displaySize()) live_timer_->start();
+  });
   syncControls();
 }
 
@@ -177,8 +185,9 @@ void ViewerPanel::rebuild() {
   const RunPtr run = run_;
   const render::MapSelection sel = s.selection(0);
   const render::Look look = s.look;
+  const cv::Size size = displaySize();
   task_.start(
-      [run, sel, look] { return Built{run, std::make_shared<const render::OverlayRenderer>(*run, sel, look)}; },
+      [run, sel, look, size] { return Built{run, std::make_shared<const render::OverlayRenderer>(*run, sel, look, size)}; },
       [this](Built& b) {
         renderer_ = std::move(b.renderer);
         renderer_run_ = std::move(b.run);
@@ -219,6 +228,14 @@ void ViewerPanel::drawFrame() {
   caption_->setText(text);
   requested_at_ns_ = 0;
   Q_EMIT frameDrawn(double(now_ns() - t0) / 1e6);
+}
+
+cv::Size ViewerPanel::displaySize() const {
+  if (!run_) return {};
+  const auto& m = run_->manifest();
+  const QSize video(std::max(1, m.width), std::max(1, m.height));
+  const QSize shown = video.scaled(canvas_->size().expandedTo(QSize(16, 16)), Qt::KeepAspectRatio);
+  return {std::max(16, shown.width()), std::max(16, shown.height())};
 }
 
 void ViewerPanel::syncControls() {
@@ -276,11 +293,14 @@ void ViewerPanel::hoverAt(QPoint px) {
   }
   const ViewState& s = sel_->state();
   const int frame = std::clamp(s.frame, 0, std::max(1, renderer_->video_frames()) - 1);
-  const cv::Size video = renderer_->size();
-  const float value = render::value_at(renderer_->map(), frame, {px.x(), px.y()}, video, s.look.temporal);
+  const cv::Size shown = renderer_->size();
+  const auto& m = renderer_run_->manifest();
+  // The pixel in the video's own coordinates (the picture is drawn at the size shown).
+  const QPoint video(int(double(px.x()) * m.width / shown.width), int(double(px.y()) * m.height / shown.height));
+  const float value = render::value_at(renderer_->map(), frame, {px.x(), px.y()}, shown, s.look.temporal);
   const QString head = tr("(%1, %2): %3 = %4")
-                           .arg(px.x())
-                           .arg(px.y())
+                           .arg(video.x())
+                           .arg(video.y())
                            .arg(QString::fromStdString(renderer_->selection().token.label))
                            .arg(double(value), 0, 'g', 4);
   readout_->setText(head);
@@ -289,8 +309,8 @@ void ViewerPanel::hoverAt(QPoint px) {
   render::MapSelection base = renderer_->selection();
   const auto temporal = s.look.temporal;
   hover_task_.start(
-      [run, base, frame, px, temporal] {
-        const auto ranks = render::rank_words(*run, base, frame, cv::Rect(px.x(), px.y(), 1, 1), temporal);
+      [run, base, frame, video, temporal] {
+        const auto ranks = render::rank_words(*run, base, frame, cv::Rect(video.x(), video.y(), 1, 1), temporal);
         QStringList parts;
         for (size_t i = 0; i < ranks.size() && i < 5; ++i)
           parts << QStringLiteral("%1 %2%").arg(QString::fromStdString(ranks[i].token.label)).arg(std::lround(ranks[i].share * 100));

@@ -31,9 +31,15 @@ void image(const MappedNpy& a, int i, cv::Size size, cv::Mat& out) {
     cv::cvtColor(rgb, out, cv::COLOR_RGB2BGR);
     return;
   }
-  cv::Mat bgr;
-  cv::cvtColor(rgb, bgr, cv::COLOR_RGB2BGR);
-  cv::resize(bgr, out, size, 0, 0, size.width > w ? cv::INTER_CUBIC : cv::INTER_AREA);
+  // Resized first (fewer pixels to convert when shrinking), into a per-thread buffer that is
+  // reused frame after frame (a fresh megabyte buffer costs more in page faults than the
+  // work). Area averaging only pays for strong reductions; a mild one (a window a bit
+  // smaller than the video) is bilinear, several times faster and as sharp.
+  thread_local cv::Mat scaled;
+  const double ratio = double(size.width) / w;
+  const int how = ratio > 1.0 ? cv::INTER_CUBIC : ratio >= 0.5 ? cv::INTER_LINEAR : cv::INTER_AREA;
+  cv::resize(rgb, scaled, size, 0, 0, how);
+  cv::cvtColor(scaled, out, cv::COLOR_RGB2BGR);
 }
 
 cv::Mat image(const MappedNpy& a, int i, cv::Size size) {

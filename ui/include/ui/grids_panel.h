@@ -46,6 +46,7 @@ class GridsPanel : public QWidget {
 
  protected:
   void showEvent(QShowEvent* e) override;
+  void resizeEvent(QResizeEvent* e) override;
 
  private:
   struct Shown {

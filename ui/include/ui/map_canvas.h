@@ -27,12 +27,14 @@ class MapCanvas : public QWidget {
  Q_SIGNALS:
   void hovered(QPoint image_pos);  // (-1, -1) when the mouse leaves the image
   void clicked(QPoint image_pos, Qt::KeyboardModifiers modifiers);
+  void resized(QSize size);
 
  protected:
   void paintEvent(QPaintEvent*) override;
   void mouseMoveEvent(QMouseEvent* e) override;
   void mousePressEvent(QMouseEvent* e) override;
   void leaveEvent(QEvent*) override;
+  void resizeEvent(QResizeEvent* e) override;
 
  private:
   QImage image_;

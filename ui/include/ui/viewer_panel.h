@@ -4,8 +4,10 @@
 // (which words the video attended to at that spot).
 //
 // Threads: the map of a selection is computed on the thread pool (LatestTask) into an
-// OverlayRenderer; drawing a frame from a ready renderer (< 1 ms at 480x832,
+// OverlayRenderer; drawing a frame from a ready renderer (about 1 ms at 480x832,
 // docs/benchmarks.md) happens on the UI thread, so scrubbing and playing never wait.
+// Frames are drawn at the size they are shown (the heatmap upsampled once, from the latent
+// grid), so painting is a plain copy; exports render at the video's own size.
 #pragma once
 #include <QWidget>
 #include <memory>
@@ -67,6 +69,7 @@ class ViewerPanel : public QWidget {
   void syncControls();
   void lookFromControls();
   void hoverAt(QPoint pixel);
+  cv::Size displaySize() const;  // the video's aspect fitted into the canvas
 
   StudioSelection* sel_;
   RunPtr run_;
@@ -86,7 +89,7 @@ class ViewerPanel : public QWidget {
   QCheckBox* fade_;
   QToolButton* play_;
   QTimer* play_timer_;
-  QTimer* live_timer_;  // batches redraws while slices arrive
+  QTimer* live_timer_;  // batches redraws while slices arrive (and canvas resizes)
   cv::Mat frame_buffer_;
 };
 
