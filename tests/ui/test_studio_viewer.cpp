@@ -6,13 +6,17 @@
 #include <QListWidget>
 #include <QSlider>
 #include <QTest>
+#include <QMimeData>
+#include <QPlainTextEdit>
 #include <QTreeWidget>
+#include <QUrl>
 #include <filesystem>
 #include <fstream>
 
 #include "core/render/overlay.h"
 #include "render/render_fixture.h"
 #include "support/temp_dir.h"
+#include "ui/generate_panel.h"
 #include "ui/grids_panel.h"
 #include "ui/image_convert.h"
 #include "ui/main_window.h"
@@ -162,4 +166,34 @@ TEST_CASE("studio: a damaged run is an error in the window, and the run shown be
   CHECK(QString::fromStdString(w.session()->run()->dir()).endsWith("good"));
   CHECK_FALSE(w.openRun(QString::fromStdString(tmp.sub("missing"))));
   CHECK(w.lastError().contains("missing"));
+}
+
+TEST_CASE("studio: a run folder dropped on the window opens, and arrow keys leave text fields alone", "[gui]") {
+  test::TempDir tmp("studio-drop");
+  test::isolate_settings(tmp.sub("settings"));
+  test::write_render_run(tmp.sub("dropped"), test::RenderFixture{});
+  MainWindow w;
+  w.show();
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(QString::fromStdString(tmp.sub("dropped") + "/manifest.json"))});
+  QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(&w, &enter);
+  CHECK(enter.isAccepted());
+  QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QCoreApplication::sendEvent(&w, &drop);
+  REQUIRE(w.session()->run() != nullptr);
+  CHECK(QString::fromStdString(w.session()->run()->dir()).endsWith("dropped"));
+  CHECK(w.recentRuns().value(0).endsWith("dropped"));
+  REQUIRE(test::process_until([&] { return viewer_settled(w); }));
+  w.selection()->setFrame(3);
+  // Typing in the prompt: ←/→ move the cursor there, not the video's frame.
+  auto* prompt = w.generatePanel()->findChild<QPlainTextEdit*>();
+  REQUIRE(prompt != nullptr);
+  w.activateWindow();
+  prompt->setFocus();
+  QTest::keyClicks(prompt, "abc");
+  QTest::keyClick(prompt, Qt::Key_Left);
+  QTest::keyClick(prompt, Qt::Key_Right);
+  CHECK(prompt->toPlainText() == "abc");
+  CHECK(w.selection()->state().frame == 3);
 }

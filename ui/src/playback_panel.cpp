@@ -65,6 +65,7 @@ QString PlaybackPanel::statusText() const { return status_->text(); }
 void PlaybackPanel::setRun(RunPtr run) {
   player_->stop();
   source_.clear();
+  loaded_ = false;
   if (!run) {
     player_->setSource({});
     status_->setText(tr("no run"));
@@ -78,8 +79,23 @@ void PlaybackPanel::setRun(RunPtr run) {
     return;
   }
   source_ = mp4;
-  status_->setText(tr("loading %1").arg(mp4));
-  player_->setSource(QUrl::fromLocalFile(mp4));
+  loaded_ = false;
+  status_->setText(tr("%1 (loads when this panel is shown)").arg(mp4));
+  if (isVisible()) load();
+}
+
+// Opening a file in the player probes it synchronously (tens of milliseconds): done only
+// when the panel is on screen, not for every run opened while it sits behind another tab.
+void PlaybackPanel::load() {
+  if (loaded_ || source_.isEmpty()) return;
+  loaded_ = true;
+  status_->setText(tr("loading %1").arg(source_));
+  player_->setSource(QUrl::fromLocalFile(source_));
+}
+
+void PlaybackPanel::showEvent(QShowEvent* e) {
+  QWidget::showEvent(e);
+  load();
 }
 
 }  // namespace wanattn

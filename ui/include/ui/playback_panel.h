@@ -23,9 +23,14 @@ class PlaybackPanel : public QWidget {
   QString source() const { return source_; }
   QMediaPlayer* player() const { return player_; }
   QString statusText() const;
+  // Loads the source into the player now (it is loaded when the panel is shown).
+  void load();
 
  Q_SIGNALS:
   void message(QString text);
+
+ protected:
+  void showEvent(QShowEvent* e) override;
 
  private:
   QMediaPlayer* player_;
@@ -34,6 +39,7 @@ class PlaybackPanel : public QWidget {
   QSlider* position_;
   QLabel* status_;
   QString source_;
+  bool loaded_ = false;
 };
 
 }  // namespace wanattn
