@@ -4,10 +4,12 @@
 #include <numbers>
 #include <stdexcept>
 
+#include "small_tensor.h"
+
 namespace wanattn {
 namespace {
 
-at::Tensor on(const at::Tensor& cpu, const at::Tensor& like) { return cpu.to(like.device(), at::kFloat); }
+at::Tensor on(const at::Tensor& cpu, const at::Tensor& like) { return to_device(cpu.to(at::kFloat), like.device()); }
 
 // Separable gaussian blur over the rows/columns (sigma cells) and frames (sigma_t):
 // small [n, n] matrices, so the edges (replicated) and tiny grids need no special case.
@@ -26,7 +28,7 @@ at::Tensor blur(const at::Tensor& x, double sigma, double sigma_t) {
 // first/last frame's outer edge, as grid_sample's reflection).
 at::Tensor shift_frames(const at::Tensor& x, int dt, BendPadding padding, double empty) {
   const int64_t F = x.size(1);
-  std::vector<int64_t> src(size_t(F));
+  std::vector<int64_t> src(static_cast<size_t>(F), 0);
   std::vector<bool> outside(size_t(F), false);
   for (int64_t f = 0; f < F; ++f) {
     int64_t s = f - dt;
@@ -40,7 +42,7 @@ at::Tensor shift_frames(const at::Tensor& x, int dt, BendPadding padding, double
     }
     src[size_t(f)] = std::clamp<int64_t>(s, 0, F - 1);
   }
-  at::Tensor y = x.index_select(1, at::tensor(src, at::kLong).to(x.device()));
+  at::Tensor y = x.index_select(1, long_tensor(src, x.device()));
   for (int64_t f = 0; f < F; ++f)
     if (outside[size_t(f)]) y.select(1, f).fill_(empty);
   return y;
@@ -64,7 +66,7 @@ at::Tensor frequency_filter(const at::Tensor& x, double cutoff, bool high) {
 
 at::Tensor gaussian_blur_matrix(int64_t n, double sigma, at::Device device) {
   at::Tensor m = at::zeros({n, n}, at::kDouble);
-  if (sigma <= 0 || n == 1) return at::eye(n, at::TensorOptions().dtype(at::kFloat).device(device));
+  if (sigma <= 0 || n == 1) return at::eye(n, at::TensorOptions().dtype(at::kFloat).device(device));  // made on the device
   const int64_t r = int64_t(std::ceil(3 * sigma));
   std::vector<double> g;
   double sum = 0;
@@ -72,7 +74,7 @@ at::Tensor gaussian_blur_matrix(int64_t n, double sigma, at::Device device) {
   auto a = m.accessor<double, 2>();
   for (int64_t i = 0; i < n; ++i)
     for (int64_t k = -r; k <= r; ++k) a[i][std::clamp<int64_t>(i + k, 0, n - 1)] += g[size_t(k + r)] / sum;
-  return m.to(device, at::kFloat);
+  return to_device(m.to(at::kFloat), device);
 }
 
 at::Tensor resample_frames(const at::Tensor& x, double degrees, double dx, double dy, BendPadding padding, double empty) {

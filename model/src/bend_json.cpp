@@ -210,6 +210,39 @@ std::vector<int> parse_index_list(const std::string& s, const std::string& field
   return out;
 }
 
+std::string index_list_text(const std::optional<std::vector<int>>& list) {
+  if (!list) return "all";
+  std::vector<int> v = *list;
+  std::sort(v.begin(), v.end());
+  std::string out;
+  for (size_t i = 0; i < v.size();) {
+    size_t j = i;
+    while (j + 1 < v.size() && v[j + 1] == v[j] + 1) ++j;
+    out += (out.empty() ? "" : ",") + (j > i ? fmt::format("{}-{}", v[i], v[j]) : std::to_string(v[i]));
+    i = j + 1;
+  }
+  return out;
+}
+
+std::string bend_summary(const Bend& b) {
+  std::string params;
+  for (const BendParamInfo& info : bend_op_params(b.op)) {
+    const json v = write_param(b.params, info.name);
+    const std::string text = v.is_string() ? v.get<std::string>() : v.is_number_float() ? fmt::format("{}", v.get<double>()) : v.dump();
+    params += fmt::format("{}{}={}", params.empty() ? "" : ", ", info.name, text);
+  }
+  std::string s = fmt::format("{}{}({}) on {}", b.label.empty() ? "" : b.label + ": ", to_string(b.op), params, to_string(b.target));
+  if (b.target == BendTarget::CrossAttention) s += " tokens " + index_list_text(b.where.tokens);
+  if (b.target == BendTarget::Ffn) s += " neurons " + index_list_text(b.where.neurons);
+  s += fmt::format(" | blocks {} | steps {}", index_list_text(b.where.blocks), index_list_text(b.where.steps));
+  if (b.target != BendTarget::Ffn) s += " | heads " + index_list_text(b.where.heads);
+  if (b.where.region) s += " | region " + region_to_json(*b.where.region).dump();
+  s += fmt::format(" | strength {}", b.strength);
+  if (b.target == BendTarget::CrossAttention) s += fmt::format(" | {}{}", to_string(b.domain), b.renormalize ? ", renormalised" : "");
+  s += fmt::format(" | {}{}", b.passes == BendPasses::Both ? "both passes" : "cond pass", b.enabled ? "" : " | disabled");
+  return s;
+}
+
 json bend_to_json(const Bend& b) {
   json op = {{"name", to_string(b.op)}};
   for (const BendParamInfo& info : bend_op_params(b.op)) op[info.name] = write_param(b.params, info.name);

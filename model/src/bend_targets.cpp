@@ -3,15 +3,9 @@
 #include <stdexcept>
 
 #include "model/bend_apply.h"
+#include "small_tensor.h"
 
 namespace wanattn {
-namespace {
-
-at::Tensor long_tensor(const std::vector<int>& v, at::Device device) {
-  return at::tensor(std::vector<int64_t>(v.begin(), v.end()), at::kLong).to(device);
-}
-
-}  // namespace
 
 void bend_head_outputs(at::Tensor& out, const std::vector<const ResolvedBend*>& bends, std::array<int64_t, 3> grid,
                        const TemperatureAttention& temperature) {

@@ -10,13 +10,12 @@
 #include "model/attention_lse.h"
 #include "model/bend_apply.h"
 #include "model/wan_cross_attention.h"
+#include "small_tensor.h"
 
 namespace wanattn {
 namespace {
 
 using at::indexing::Slice;
-
-at::Tensor long_tensor(const std::vector<int64_t>& v, at::Device device) { return at::tensor(v, at::kLong).to(device); }
 
 // Heads that share one set of bent tokens: one extra attention call for all of them.
 struct HeadGroup {
@@ -26,7 +25,7 @@ struct HeadGroup {
 };
 
 std::vector<HeadGroup> group_heads(const BlockBends& bends, int64_t n) {
-  std::vector<std::vector<int64_t>> per_head(size_t(n));
+  std::vector<std::vector<int64_t>> per_head(static_cast<size_t>(n));
   for (const ResolvedBend* r : bends.cross)
     for (int h : r->heads)
       for (int t : bends.tokens(*r)) per_head[size_t(h)].push_back(t);
@@ -110,7 +109,7 @@ BentCrossAttention bend_cross_attention(const at::Tensor& q, const at::Tensor& k
     at::Tensor lse_final = lse2;
     const std::vector<float> renorm_flags = renormalised_heads(g, bends);
     if (std::any_of(renorm_flags.begin(), renorm_flags.end(), [](float f) { return f > 0; })) {
-      const at::Tensor renorm = at::tensor(renorm_flags, at::kFloat).to(q.device()).view({1, nH, 1});
+      const at::Tensor renorm = to_device(at::tensor(renorm_flags, at::kFloat), q.device()).view({1, nH, 1});
       // Rows sum to Z after post-softmax bends; renormalised heads divide by it (a row that a
       // bend emptied entirely keeps its zeros instead of dividing by 0).
       const at::Tensor Z = w_u + P.sum(2);

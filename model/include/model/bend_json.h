@@ -26,5 +26,11 @@ BendSet load_bend_set(const std::string& path);
 
 // "0-9,20,30-40/5" -> sorted unique indices; throws BendError naming `field`.
 std::vector<int> parse_index_list(const std::string& text, const std::string& field);
+// Indices back to range text ("0-9,20"); "all" for nothing.
+std::string index_list_text(const std::optional<std::vector<int>>& list);
+
+// One line for a person: "label: scale(factor=2) cross_attention tokens 3 | blocks 0-9 |
+// steps all | heads all | strength 1 | post_softmax | cond".
+std::string bend_summary(const Bend& bend);
 
 }  // namespace wanattn
