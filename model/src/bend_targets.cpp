@@ -25,7 +25,7 @@ void bend_head_outputs(at::Tensor& out, const std::vector<const ResolvedBend*>& 
     } else {
       y = bend_op(r->bend, x, 0.0, r->region);
     }
-    const at::Tensor res = bend_blend(r->bend, x, y, r->region).view({B, k, d, L}).permute({0, 1, 3, 2});
+    const at::Tensor res = bend_blend(r->bend, x, y, r->region).reshape({B, k, d, L}).permute({0, 1, 3, 2});
     out.index_copy_(1, heads, res.to(out.scalar_type()));
   }
 }
@@ -39,7 +39,7 @@ void bend_ffn_hidden(at::Tensor& hidden, const std::vector<const ResolvedBend*>&
     const at::Tensor x = (all ? hidden : hidden.index_select(2, r->neurons)).to(at::kFloat);  // [B, L, k]
     const int64_t k = x.size(2);
     const at::Tensor maps = x.permute({0, 2, 1}).reshape({B * k, F, h, w});
-    const at::Tensor res = apply_bend(r->bend, maps, 0.0, r->region).view({B, k, L}).permute({0, 2, 1}).to(hidden.scalar_type());
+    const at::Tensor res = apply_bend(r->bend, maps, 0.0, r->region).reshape({B, k, L}).permute({0, 2, 1}).to(hidden.scalar_type());
     if (all)
       hidden.copy_(res);
     else

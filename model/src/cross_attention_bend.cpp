@@ -62,7 +62,7 @@ void apply_in_domain(at::Tensor& M, const HeadGroup& g, const BlockBends& bends,
     const at::Tensor ih = long_tensor(lh, M.device()).view({-1, 1}), it = long_tensor(lt, M.device()).view({1, -1});
     const at::Tensor sub = M.index({Slice(), ih, it});  // [B, |lh|, |lt|, L]
     const at::Tensor y = apply_bend(r->bend, sub.reshape({-1, F, h, w}), empty, r->region);
-    M.index_put_({Slice(), ih, it}, y.view({B, int64_t(lh.size()), int64_t(lt.size()), L}));
+    M.index_put_({Slice(), ih, it}, y.reshape({B, int64_t(lh.size()), int64_t(lt.size()), L}));
   }
 }
 

@@ -48,7 +48,7 @@ struct TinyBendModel {
   }
   const WanConfig& config() const { return model->config(); }
   int64_t L() const { return grid[0] * grid[1] * grid[2]; }
-  WanAttentionBlockImpl& block(int i) const { return *model->blocks[size_t(i)]->as<WanAttentionBlock>(); }
+  WanAttentionBlockImpl& block(int i) const { return *model.ptr()->blocks[size_t(i)]->as<WanAttentionBlock>(); }
 
   BendContext context_for(int steps = 4, int negative_tokens = 5) const {
     BendContext b;

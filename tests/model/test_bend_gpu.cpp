@@ -14,8 +14,8 @@ using namespace wanattn;
 TEST_CASE("bends on CUDA (bf16, flash kernel) match the CPU fp32 forward; inert bends are bitwise the unbent CUDA forward", "[gpu]") {
   if (!torch::cuda::is_available()) WANATTN_SKIP("no CUDA device");
   torch::InferenceMode guard;
-  const test::TinyBendModel cpu(64, 4);  // head_dim 16: the flash kernel's shapes
-  const test::TinyBendModel gpu = cpu.on(at::Device(at::kCUDA, 0));
+  test::TinyBendModel cpu(64, 4);  // head_dim 16: the flash kernel's shapes
+  test::TinyBendModel gpu = cpu.on(at::Device(at::kCUDA, 0));
   const BendSet set = test::bends_from(R"({"bends": [
     {"target": "cross_attention", "op": {"name": "rotate", "degrees": 25}, "domain": "pre_softmax", "where": {"tokens": [1], "blocks": [0, 2]}},
     {"target": "cross_attention", "op": {"name": "scale", "factor": 3}, "renormalize": true, "where": {"tokens": [2, 3], "heads": [0, 2]}},
