@@ -40,7 +40,8 @@ struct RunFrames {
 RunFrames open_frames(const std::string& run_dir) {
   auto npy = RunReader::open(run_dir).open_array(run_files::kFrames);
   if (!npy) throw std::runtime_error(fmt::format("{}: the run wrote no frames.npy", run_dir));
-  const auto& sh = npy->header().shape;
+  const std::vector<uint64_t> sh = npy->header().shape;  // a copy: *npy is moved from below
+  if (sh.size() != 4 || sh[3] != 3) throw std::runtime_error(fmt::format("{}: frames.npy is not [F, H, W, 3]", run_dir));
   return {std::move(*npy), int(sh[0]), int(sh[1]), int(sh[2])};
 }
 

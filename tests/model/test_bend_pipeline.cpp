@@ -83,14 +83,14 @@ TEST_CASE("live bends: a set changed during step 1 applies from step 2, is recor
   const GenerateResult live = pipe.generate(rq, cb);
   CHECK(versions == std::vector<uint64_t>{1, 1, 2, 2});
   REQUIRE(live.bends.size() == 2);
-  CHECK(live.bends[0] == BendChange{0, 1, set_a()});
-  CHECK(live.bends[1] == BendChange{2, 2, set_b()});
+  CHECK((live.bends[0] == BendChange{0, 1, set_a()}));
+  CHECK((live.bends[1] == BendChange{2, 2, set_b()}));
   CHECK(!at::equal(live.latents, plain.latents));
   CHECK(!rq.live_bends->limits());  // the run let go of its limits
 
   // The manifest records the history as it happened, and that the maps are post-bend.
   const RunManifest m = RunReader::open(tmp.sub("live")).manifest();
-  CHECK(bend_history_from_json(m.bends) == live.bends);
+  CHECK((bend_history_from_json(m.bends) == live.bends));
   CHECK(m.generation["maps_after_bends"] == true);
   CHECK(RunReader::open(tmp.sub("plain")).manifest().bends == nlohmann::json::array());
 
@@ -119,7 +119,7 @@ TEST_CASE("a manifest with bends re-runs to the same frames and latents", "[pari
   const RunManifest m = RunReader::open(tmp.sub("first")).manifest();
   ReplayedRun again = replay_request(m, "first/manifest.json");
   CHECK(again.request.prompt == rq.prompt);
-  CHECK(again.request.bends == rq.bends);
+  CHECK((again.request.bends == rq.bends));
   CHECK(again.noise_on_cpu);
   CHECK(again.device == "cpu");
   CHECK(to_string(again.request.capture) == "steps=1,2,3 blocks=1 heads=mean padding=yes");
