@@ -2,7 +2,7 @@
 # The GPU-machine checks behind docs/benchmarks.md: GPU-only build, the test suite, the
 # full-size parity runs and the benchmarks. Run from the repository root on a CUDA machine
 # (torch 2.11 in its python3). Logs go to $OUT (default ./gpu-logs).
-#   tools/gpu_checks.sh build test dit61 dit81 sdpa vae umt5 umt5load generate
+#   tools/gpu_checks.sh build test dit61 dit81 sdpa vae umt5 umt5load generate bend
 # Optional: reference wheels (diffusers and its needs) in .whl/ are installed to /tmp/site.
 set -uo pipefail
 OUT=${OUT:-$PWD/gpu-logs}
@@ -54,6 +54,13 @@ for stage in "$@"; do
       $W bench generate --runs 1 2>&1 | tee "$OUT/bench_generate.log"
       $W bench generate --runs 1 --vae-dtype bf16 --capture none --dir $T/gen-nocap 2>&1 | tail -7 | tee -a "$OUT/bench_generate.log"
       python3 tests/reference/generate_bench.py 2>&1 | tee "$OUT/ref_generate.log" ;;
+    bend)
+      # Network bending (docs/bending.md): the [gpu] test, the cost per forward of each kind
+      # of bend on 3 blocks (preview size, then the paper's 61 frames), and the live loop.
+      ctest --test-dir "$B" -R "bend|Bend" --output-on-failure 2>&1 | tail -15 | tee "$OUT/bend_tests.log"
+      $W bench bend --runs 20 --warmup 3 2>&1 | tee "$OUT/bench_bend.log"
+      $W bench bend --frames 61 --runs 10 --warmup 2 2>&1 | tail -8 | tee -a "$OUT/bench_bend.log"
+      $W bench bend --runs 3 --warmup 1 --live --live-steps 10 --live-runs 3 2>&1 | tail -5 | tee -a "$OUT/bench_bend.log" ;;
     *) echo "unknown stage $stage"; exit 2 ;;
   esac
 done

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <random>
 
+#include "bench_prompt.h"
 #include "bench_util.h"
 #include "commands.h"
 #include "generate_args.h"
@@ -23,15 +24,6 @@
 namespace fs = std::filesystem;
 
 namespace wanattn::cli {
-namespace {
-
-struct GenerateBenchArgs {
-  GenerateArgs gen;
-  int tokens = 30, negative_tokens = 60, runs = 1, warmup_steps = 3;
-  uint64_t weight_seed = 0;
-  std::string dir = "/tmp/wanattn-bench-generate";
-  bool keep = false, tiny = false;
-};
 
 // T real positions (T-1 pseudo-random ids + EOS), padded to 512, one word per token.
 TokenizedPrompt synthetic_prompt(int T, uint64_t seed, int64_t vocab) {
@@ -54,6 +46,16 @@ TokenizedPrompt synthetic_prompt(int T, uint64_t seed, int64_t vocab) {
   p.cleaned = p.typed;
   return p;
 }
+
+namespace {
+
+struct GenerateBenchArgs {
+  GenerateArgs gen;
+  int tokens = 30, negative_tokens = 60, runs = 1, warmup_steps = 3;
+  uint64_t weight_seed = 0;
+  std::string dir = "/tmp/wanattn-bench-generate";
+  bool keep = false, tiny = false;
+};
 
 LoadedUMT5 random_text_encoder(const GenerateBenchArgs& a, at::Device device) {
   UMT5Config c;  // UMT5-XXL

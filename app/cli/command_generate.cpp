@@ -37,12 +37,16 @@ std::string clock_text(double s) {
   return fmt::format("{}:{:02d} min", int(s) / 60, int(s) % 60);
 }
 
-void run_generate(const GenerateArgs& a) {
+void run_generate(GenerateArgs& a, const CLI::App& cmd) {
+  apply_manifest(cmd, a);
   const bool tty = ::isatty(2);
   PipelineOptions options = pipeline_options(a);
   WanPipeline pipeline(find_wan_model_folder(a.model, a.parts), options);
   GenerateRequest rq = generate_request(a, pipeline.defaults());
   if (!a.seed) fmt::print(stderr, "seed {} (pass --seed to repeat this run)\n", rq.seed);
+  if (!a.from_manifest.empty()) fmt::print(stderr, "re-making the run of {}\n", a.from_manifest);
+  if (!rq.bends.empty())
+    fmt::print(stderr, "bends: {} set(s), first from step {}\n", rq.bends.size(), rq.bends.front().from_step);
   rq.cancel = &g_cancel;
 
   PipelineCallbacks cb;
@@ -91,7 +95,7 @@ void add_generate_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("generate", "Generate a video from a prompt and capture every cross-attention map");
   add_generate_options(*cmd, *args);
   cmd->add_flag("--no-mp4", args->no_mp4, "Do not write RUN/video.mp4");
-  cmd->callback([args] { run_generate(*args); });
+  cmd->callback([args, cmd] { run_generate(*args, *cmd); });
 }
 
 }  // namespace wanattn::cli

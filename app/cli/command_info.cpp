@@ -7,6 +7,8 @@
 #include "commands.h"
 #include "core/run_files.h"
 #include "core/run_reader.h"
+#include "model/bend_history.h"
+#include "model/bend_json.h"
 
 namespace fs = std::filesystem;
 
@@ -43,6 +45,21 @@ std::string join_ints(const std::vector<int>& v) {
   return out;
 }
 
+// The bend history: each set with the step it applied from; the maps stored are after them.
+void print_bends(const nlohmann::json& bends) {
+  try {
+    const BendSchedule history = bend_history_from_json(bends);
+    for (const auto& change : history) {
+      fmt::print("bends      from step {} (version {}): {}\n", change.from_step, change.version,
+                 change.set.bends.empty() ? "none" : fmt::format("{} bend(s); stored maps are after them", change.set.bends.size()));
+      for (size_t i = 0; i < change.set.bends.size(); ++i)
+        fmt::print("  [{}] {}\n", i, bend_summary(change.set.bends[i]));
+    }
+  } catch (const std::exception& e) {  // a manifest from elsewhere: show what is there
+    fmt::print("bends      (unreadable: {}) {}\n", e.what(), bends.dump());
+  }
+}
+
 void print_info(const std::string& dir, bool show_tokens) {
   const RunReader run = RunReader::open(dir);
   const auto& m = run.manifest();
@@ -74,7 +91,7 @@ void print_info(const std::string& dir, bool show_tokens) {
     if (fs::exists(fs::path(dir) / f)) fmt::print("file       {:<16} {}\n", f, file_sizes(fs::path(dir) / f));
   }
   for (const auto& [stage, secs] : m.timings) fmt::print("timing     {:<16} {:.3f} s\n", stage, secs);
-  if (!m.bends.empty()) fmt::print("bends      {}\n", m.bends.dump());
+  if (!m.bends.empty()) print_bends(m.bends);
   if (show_tokens) {
     fmt::print("tokens\n");
     for (size_t i = 0; i < m.tokens.size(); ++i) {

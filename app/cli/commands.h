@@ -15,5 +15,8 @@ void add_generate_bench(CLI::App& app);  // adds `bench generate`; after add_ben
 void add_render_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_render_bench(CLI::App& app);  // adds `bench render`; after add_bench_command
+// Bending: `bench bend` (with the pipeline), `sweep` (with the pipeline and the render layer).
+void add_bend_bench(CLI::App& app);  // adds `bench bend`; after add_bench_command
+void add_sweep_command(CLI::App& app);
 
 }  // namespace wanattn::cli

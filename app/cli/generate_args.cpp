@@ -5,7 +5,10 @@
 #include <random>
 #include <stdexcept>
 
+#include "core/manifest.h"
+#include "model/bend_json.h"
 #include "model/embedding_cache.h"
+#include "model/run_replay.h"
 #include "model/torch_runtime.h"
 
 namespace wanattn::cli {
@@ -18,7 +21,9 @@ void add_generate_options(CLI::App& cmd, GenerateArgs& a, bool with_model) {
     cmd.add_option("--tokenizer", a.parts.tokenizer, "Folder with the umT5 spiece.model");
     cmd.add_option("--vae", a.parts.vae, "VAE weights elsewhere");
     cmd.add_option("--out", a.out, "Run directory to create")->required();
-    cmd.add_option("--prompt", a.prompt, "What the video shows; (words:1.3) weights words")->required();
+    cmd.add_option("--prompt", a.prompt, "What the video shows; (words:1.3) weights words (required unless --from-manifest)");
+    cmd.add_option("--from-manifest", a.from_manifest,
+                   "Re-make a run from its manifest.json (prompt, seed, settings, bends); other options override it");
   }
   cmd.add_option("--negative", a.negative, "Negative prompt (default: the model folder's)");
   cmd.add_option("--seed", a.seed, "Noise seed (default: random, printed)");
@@ -41,6 +46,39 @@ void add_generate_options(CLI::App& cmd, GenerateArgs& a, bool with_model) {
   cmd.add_option("--cache-dir", a.cache_dir, "Prompt-embedding cache (default ~/.cache/wanattn/embeddings)");
   cmd.add_flag("--no-cache", a.no_cache, "Do not read or write the prompt-embedding cache");
   cmd.add_option("--gpu-memory", a.gpu_memory, "Cap the GPU memory this run may take, GiB")->check(CLI::NonNegativeNumber);
+  cmd.add_option("--bends", a.bends_file, "Network bending: a bend set (JSON, docs/bending.md) applied to the whole run");
+  cmd.add_flag("--bend-both-passes", a.bend_both_passes,
+               "Bend the unconditional pass too (every bend; default: each bend's own \"passes\")");
+}
+
+void apply_manifest(const CLI::App& cmd, GenerateArgs& a) {
+  if (a.from_manifest.empty()) {
+    if (a.prompt.empty()) throw std::invalid_argument("--prompt is required (or --from-manifest RUN/manifest.json)");
+    return;
+  }
+  const ReplayedRun rr = replay_request(load_manifest(a.from_manifest), a.from_manifest);
+  const GenerateRequest& q = rr.request;
+  auto given = [&](const char* flag) { return cmd.count(flag) > 0; };
+  if (!given("--model")) a.model = rr.model_root;
+  if (!given("--transformer")) a.parts.transformer = rr.parts.transformer;
+  if (!given("--text-encoder")) a.parts.text_encoder = rr.parts.text_encoder;
+  if (!given("--tokenizer")) a.parts.tokenizer = rr.parts.tokenizer;
+  if (!given("--vae")) a.parts.vae = rr.parts.vae;
+  if (!given("--prompt")) a.prompt = q.prompt;
+  if (!given("--negative")) a.negative = q.negative;
+  if (!given("--seed")) a.seed = q.seed;
+  if (!given("--steps")) a.steps = q.steps;
+  if (!given("--guidance")) a.guidance = q.guidance;
+  if (!given("--shift")) a.shift = q.shift;
+  if (!given("--sampler")) a.sampler = q.sampler;
+  if (!given("--grid") && q.grid) a.grid = to_string(*q.grid);
+  if (!given("--size")) a.size = fmt::format("{}x{}", q.width, q.height);
+  if (!given("--frames")) a.frames = q.frames;
+  if (!given("--capture")) a.capture = to_string(q.capture);
+  if (!given("--device")) a.device = rr.device;
+  if (!given("--vae-dtype")) a.vae_dtype = rr.vae_dtype;
+  if (!given("--noise-device")) a.noise_device = rr.noise_on_cpu ? "cpu" : "model";
+  if (!given("--bends")) a.replay_bends = q.bends;
 }
 
 at::Device parse_device(const std::string& name) {
@@ -89,6 +127,10 @@ GenerateRequest generate_request(const GenerateArgs& a, const WanModelDefaults&)
   rq.frames = a.frames;
   rq.capture = parse_capture_spec(a.capture);
   rq.out_dir = a.out;
+  rq.bends = a.bends_file.empty() ? a.replay_bends : constant_bends(load_bend_set(a.bends_file));
+  if (a.bend_both_passes)
+    for (auto& change : rq.bends)
+      for (auto& b : change.set.bends) b.passes = BendPasses::Both;
   return rq;
 }
 

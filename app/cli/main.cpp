@@ -23,11 +23,15 @@ int main(int argc, char** argv) {
 #ifdef WANATTN_HAVE_PIPELINE
   wanattn::cli::add_generate_command(app);
   wanattn::cli::add_generate_bench(app);
+  wanattn::cli::add_bend_bench(app);
 #endif
 #ifdef WANATTN_HAVE_RENDER
   wanattn::cli::add_render_command(app);
   wanattn::cli::add_export_command(app);
   wanattn::cli::add_render_bench(app);
+#ifdef WANATTN_HAVE_PIPELINE
+  wanattn::cli::add_sweep_command(app);
+#endif
 #endif
   try {
     app.parse(argc, argv);

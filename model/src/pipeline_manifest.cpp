@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "model/prompt_weighting.h"
+
 namespace wanattn {
 namespace {
 
@@ -111,6 +113,8 @@ RunManifest make_run_manifest(const ResolvedRequest& r, const TokenizedPrompt& p
       {"dropped_prompt_tokens", prompt.dropped_tokens},
       {"prompt_weighted", weighted},
       {"token_weights", weights},
+      {"prompt_weighting", kPromptWeightingMethod},
+      {"maps_after_bends", true},  // captured maps are the bent ones (docs/bending.md)
       {"frame_conversion", "round((clamp(x, -1, 1) + 1) / 2 * 255)"},
       {"preview", "x0 = x - sigma * v through the VAE decoder linearised at the latent mean (docs/pipeline.md)"},
   };

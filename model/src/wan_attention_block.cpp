@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include "model/bend_plan.h"
+#include "model/bend_targets.h"
 #include "model/fused_ops.h"
 #include "model/indexed_module.h"
 
@@ -20,21 +22,25 @@ WanAttentionBlockImpl::WanAttentionBlockImpl(const WanConfig& c, const ModuleOpt
 }
 
 at::Tensor WanAttentionBlockImpl::forward(const at::Tensor& x_in, const at::Tensor& e0, const RopeTable& rope,
-                                          const TextKV& text, const CaptureCall& capture) const {
+                                          const TextKV& text, const CaptureCall& capture, const BlockBends* bends) const {
   // (shift_sa, scale_sa, gate_sa, shift_ff, scale_ff, gate_ff), each [B, 1, dim] fp32
   const auto m = (modulation + e0).chunk(6, 1);
   const auto dt = ffn_in->weight.scalar_type();
   at::Tensor x = x_in.contiguous();  // the fp32 residual stream, updated in place
   // The norms' fp32 result goes straight to the next matmul's dtype (where autocast would
   // cast it); fused on CUDA (fused_ops.h).
-  add_gated_(x, self_attn->forward(norm_scale_shift(x, 1 + m[1], m[0], norm1->eps, dt), rope), m[2]);
+  add_gated_(x, self_attn->forward(norm_scale_shift(x, 1 + m[1], m[0], norm1->eps, dt), rope, bends), m[2]);
   const int64_t D = x.size(-1);
   const at::Tensor h3 = norm3->weight.defined()
                             ? norm_scale_shift(x, norm3->weight.view({1, 1, D}), norm3->bias.view({1, 1, D}), norm3->eps, dt)
                             : norm3->forward(x).to(dt);
-  add_gated_(x, cross_attn->forward(h3, text, capture), {});
+  add_gated_(x, cross_attn->forward(h3, text, capture, bends), {});
   const at::Tensor h2 = norm_scale_shift(x, 1 + m[4], m[3], norm2->eps, dt);
-  add_gated_(x, ffn_out->forward(ffn_in->forward_gelu_tanh(h2)), m[5]);
+  // The GELU output is the hidden activation itself (on CUDA fused into the GEMM's
+  // epilogue): FFN bends edit it in place, so a bent block keeps the fused GEMM.
+  at::Tensor hidden = ffn_in->forward_gelu_tanh(h2);  // [B, L, ffn_dim]
+  if (bends != nullptr && !bends->ffn.empty()) bend_ffn_hidden(hidden, bends->ffn, bends->grid);
+  add_gated_(x, ffn_out->forward(hidden), m[5]);
   return x;
 }
 

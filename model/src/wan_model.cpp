@@ -91,7 +91,9 @@ at::Tensor WanModelImpl::forward(const at::Tensor& latents, const at::Tensor& ti
   for (int i = 0; i < config_.num_layers; ++i) {
     CaptureCall cap;
     if (opt.capture != nullptr && opt.capture->wants(opt.step, i)) cap = {opt.capture, opt.step, i};
-    x = blocks[size_t(i)]->as<WanAttentionBlock>()->forward(x, e0, rope, text.blocks[size_t(i)], cap);
+    const BlockBends* bent = opt.bends != nullptr ? opt.bends->block(i) : nullptr;
+    if (bent != nullptr && bent->grid != grid) throw std::invalid_argument("bends were planned for another latent grid");
+    x = blocks[size_t(i)]->as<WanAttentionBlock>()->forward(x, e0, rope, text.blocks[size_t(i)], cap, bent);
   }
   return unpatchify(head->forward(x, e), grid);
 }

@@ -12,6 +12,8 @@
 #include "core/run_files.h"
 #include "core/run_writer.h"
 #include "model/pipeline_manifest.h"
+#include "model/prompt_weighting.h"
+#include "model/run_bends.h"
 #include "model/wan_checkpoint.h"
 #include "model/wan_loader.h"
 #include "model/wan_vae_loader.h"
@@ -190,10 +192,11 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
     if (text[0].tokens.dropped_tokens > 0)
       run.warn(fmt::format("the prompt is longer than the text encoder's 512 positions: {} tokens were dropped",
                            text[0].tokens.dropped_tokens));
-    // Prompt weighting: the encoder rows of weighted tokens are scaled (docs/pipeline.md).
+    // Prompt weighting (docs/bending.md): weighted rows scaled, the mean row norm restored.
     for (auto& e : text) {
-      for (int i = 0; i < e.tokens.real_tokens(); ++i)
-        if (e.tokens.tokens[size_t(i)].weight != 1.0f) e.context[i].mul_(e.tokens.tokens[size_t(i)].weight);
+      std::vector<float> weights;
+      for (const auto& t : e.tokens.tokens) weights.push_back(t.weight);
+      apply_prompt_weights(e.context, weights);
     }
 
     result.peak_text = gpu_memory_peak(device);
@@ -206,6 +209,18 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
     const TokenizedPrompt& negative_tokens = r.cfg ? text[1].tokens : text[0].tokens;
     ManifestSources sources{rq.tokenized ? nullptr : &folder_, &config, &options_, sampler.get(), encoder_->identity()};
     if (folder_.root.empty()) sources.folder = nullptr;
+
+    // Bends: checked against the model and the prompt before anything is written.
+    BendContext bend_context;
+    bend_context.grid = {r.patch_grid.frames, r.patch_grid.height, r.patch_grid.width};
+    bend_context.device = device;
+    bend_context.blocks = config.num_layers;
+    bend_context.heads = config.num_heads;
+    bend_context.ffn_dim = config.ffn_dim;
+    bend_context.tokens_cond = text[0].tokens.real_tokens();
+    bend_context.tokens_uncond = r.cfg ? text[1].tokens.real_tokens() : 0;
+    bend_context.steps = r.steps;
+    RunBends bends(rq.bends, rq.live_bends, bend_context);
 
     // 3. The run store, at full size, before any step.
     if (!rq.out_dir.empty()) {
@@ -238,12 +253,17 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
     for (int i = 0; i < r.steps && !stopped; ++i) {
       const auto t_step = Clock::now();
       const at::Tensor t = at::full({1}, timesteps[size_t(i)], at::TensorOptions().dtype(at::kFloat).device(device));
+      // The bend set in force for the whole step: a live change lands from the next one.
+      if (bends.begin_step(i, [&](const std::string& w) { run.warn(w); })) {
+        result.bends = bends.history();
+        if (store) store->update_manifest([&](RunManifest& m) { m.bends = bend_history_to_json(result.bends); });
+      }
       run.stage = fmt::format("step {}/{} (conditional pass)", i + 1, r.steps);
-      at::Tensor v = dit_->forward(x, t, text_cond, WanForwardOptions{capture.get(), i});
+      at::Tensor v = dit_->forward(x, t, text_cond, WanForwardOptions{capture.get(), i, bends.cond()});
       if (cancelled()) break;
       if (r.cfg) {
         run.stage = fmt::format("step {}/{} (unconditional pass)", i + 1, r.steps);
-        const at::Tensor vu = dit_->forward(x, t, text_uncond, WanForwardOptions{nullptr, i});
+        const at::Tensor vu = dit_->forward(x, t, text_uncond, WanForwardOptions{nullptr, i, bends.uncond()});
         v = vu + r.guidance * (v - vu);  // fp32, as the official code
         if (cancelled()) break;
       }
@@ -259,6 +279,7 @@ GenerateResult WanPipeline::generate(const GenerateRequest& rq, const PipelineCa
       rep.elapsed_seconds = seconds_since(t_denoise);
       rep.eta_seconds = rep.elapsed_seconds / (i + 1) * (r.steps - i - 1) + last_vae_seconds_;
       rep.preview = previews.back();
+      rep.bends_version = bends.version();
       if (callbacks.on_step) callbacks.on_step(rep);
       stopped = cancelled();
     }

@@ -9,15 +9,18 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 
 #include "core/capture_spec.h"
 #include "core/manifest.h"
+#include "model/bend_history.h"
 #include "model/capture_writer.h"
 #include "model/flow_sampler.h"
 #include "model/gpu_memory.h"
+#include "model/live_bends.h"
 #include "model/t5_tokenizer.h"
 
 namespace wanattn {
@@ -47,6 +50,13 @@ struct GenerateRequest {
   // Prompts already tokenized (benchmarks with random weights and no tokenizer file).
   std::optional<std::array<TokenizedPrompt, 2>> tokenized;
   const std::atomic<bool>* cancel = nullptr;  // set from any thread: stops after the current pass
+  // Network bending (docs/bending.md). `bends`: the sets and the steps they apply from (a
+  // fixed set: constant_bends(set); a manifest's history replays as it was). `live_bends`,
+  // when set, replaces it: read at the start of every step, so another thread can change
+  // the bends while the run goes. Both are checked against the model and the prompt before
+  // anything is written (BendError); a live change that fails there is skipped with a warning.
+  BendSchedule bends;
+  std::shared_ptr<LiveBends> live_bends;
 };
 
 struct StepReport {
@@ -55,6 +65,7 @@ struct StepReport {
   double step_seconds = 0;        // this step (both passes, sampler, preview)
   double elapsed_seconds = 0;     // since the first step began
   double eta_seconds = 0;         // remaining steps at the mean pace + the VAE decode estimate
+  uint64_t bends_version = 0;     // the bend set this step ran with (LiveBends version; 0: none)
   at::Tensor preview;             // uint8 [F', h, w, 3] on the CPU (x0 predicted at this step)
 };
 
@@ -80,6 +91,7 @@ struct GenerateResult {
   GpuMemoryPeak peak_text;  // text stage: the encoder loaded (or built), encoding, released
   GpuMemoryPeak peak_video; // the rest: DiT, sampling, capture, VAE decode
   CaptureStats capture;
+  BendSchedule bends;  // the sets that applied, from which step (what the manifest records)
   std::vector<std::string> warnings;
 };
 

@@ -16,8 +16,9 @@ class WanAttentionBlockImpl : public torch::nn::Module {
   WanAttentionBlockImpl(const WanConfig& c, const ModuleOptions& o);
   // x [B, L, dim] fp32; e0 [B, 6, dim] fp32 (time projection). Returns fp32: the residual
   // stream, updated in place in x when x is contiguous (the caller's tensor changes).
+  // `bends`: this block's bends in this pass (nullptr: none, the unbent code path).
   at::Tensor forward(const at::Tensor& x, const at::Tensor& e0, const RopeTable& rope, const TextKV& text,
-                     const CaptureCall& capture = {}) const;
+                     const CaptureCall& capture = {}, const BlockBends* bends = nullptr) const;
 
   at::Tensor modulation;  // [1, 6, dim] fp32
   WanLayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr};  // official names: norm3 = cross-attn LN

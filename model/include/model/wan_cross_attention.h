@@ -11,6 +11,10 @@
 #include "model/wan_attention_projections.h"
 
 namespace wanattn {
+struct BlockBends;
+}
+
+namespace wanattn {
 
 struct TextKV {
   at::Tensor k, v;  // [B, n, 512, d] in the matmul dtype (k after its RMSNorm)
@@ -28,8 +32,9 @@ class WanT2VCrossAttentionImpl : public WanAttentionProjections {
   WanT2VCrossAttentionImpl(int64_t dim, int64_t heads, double eps, const ModuleOptions& o);
   TextKV project_text(const at::Tensor& context) const;  // [B, 512, dim] -> K/V
   // x [B, L, dim] -> [B, L, dim] in the matmul dtype. With `capture.sink`, batch item 0's
-  // probabilities go to the sink.
-  at::Tensor forward(const at::Tensor& x, const TextKV& text, const CaptureCall& capture = {}) const;
+  // probabilities go to the sink (after the bends, when `bends` has cross_attention ones).
+  at::Tensor forward(const at::Tensor& x, const TextKV& text, const CaptureCall& capture = {},
+                     const BlockBends* bends = nullptr) const;
 };
 TORCH_MODULE(WanT2VCrossAttention);
 
@@ -38,5 +43,9 @@ TORCH_MODULE(WanT2VCrossAttention);
 // are batch item 0's attention inputs, lse [n, L] the kernel's log-sum-exp (fp32).
 std::pair<at::Tensor, at::Tensor> capture_probabilities(const at::Tensor& q, const at::Tensor& k, const at::Tensor& lse,
                                                         int64_t tokens, bool per_head);
+// fp32 probs [H, T, L] and padding [H, L] -> what a sink takes (head mean when !per_head, fp16).
+std::pair<at::Tensor, at::Tensor> finish_capture(at::Tensor probs, at::Tensor padding, bool per_head);
+// scale * q.k for a few keys, accumulated in fp32: q [N, L, d], k [N, T, d] -> [N, T, L] fp32.
+at::Tensor token_logits(const at::Tensor& q, const at::Tensor& k);
 
 }  // namespace wanattn

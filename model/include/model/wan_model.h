@@ -7,6 +7,7 @@
 #include <mutex>
 #include <vector>
 
+#include "model/bend_plan.h"
 #include "model/capture_sink.h"
 #include "model/indexed_module.h"
 #include "model/wan_attention_block.h"
@@ -23,6 +24,7 @@ struct WanText {
 struct WanForwardOptions {
   CaptureSink* capture = nullptr;  // conditional pass only, by the caller's choice
   int step = 0;                    // sampler step index (for the sink)
+  const StepBends* bends = nullptr;  // this step's and pass's bends (BendPlan::for_step); nullptr: none
 };
 
 class WanModelImpl : public torch::nn::Module {

@@ -8,11 +8,14 @@
 
 namespace wanattn {
 
+struct BlockBends;
+
 class WanSelfAttentionImpl : public WanAttentionProjections {
  public:
   WanSelfAttentionImpl(int64_t dim, int64_t heads, double eps, const ModuleOptions& o);
-  // x [B, L, dim] (any dtype) -> [B, L, dim] in the matmul dtype.
-  at::Tensor forward(const at::Tensor& x, const RopeTable& rope) const;
+  // x [B, L, dim] (any dtype) -> [B, L, dim] in the matmul dtype. `bends` (self_attention
+  // ones) act on the heads' outputs before the o-projection.
+  at::Tensor forward(const at::Tensor& x, const RopeTable& rope, const BlockBends* bends = nullptr) const;
 };
 TORCH_MODULE(WanSelfAttention);
 
