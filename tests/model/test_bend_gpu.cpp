@@ -11,7 +11,7 @@
 
 using namespace wanattn;
 
-TEST_CASE("bends on CUDA (bf16, flash kernel) match the CPU fp32 forward; inert bends are bitwise the unbent CUDA forward", "[gpu]") {
+TEST_CASE("bends on CUDA (bf16, flash kernel) match the CPU fp32 forward, inert bends are bitwise the unbent CUDA forward", "[gpu]") {
   if (!torch::cuda::is_available()) WANATTN_SKIP("no CUDA device");
   torch::InferenceMode guard;
   test::TinyBendModel cpu(64, 4);  // head_dim 16: the flash kernel's shapes

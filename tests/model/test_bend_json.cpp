@@ -202,7 +202,7 @@ TEST_CASE("bend names for a UI: targets, ops per target, parameters with ranges"
       if (p.kind != "choice") CHECK((p.default_value >= p.min && p.default_value <= p.max));
 }
 
-TEST_CASE("bend history: the manifest's entries read back; a bad one is named", "[fast]") {
+TEST_CASE("bend history: the manifest's entries read back, a bad one is named", "[fast]") {
   BendSchedule h{{0, 1, rich_set()}, {3, 4, BendSet{}}};
   const json j = bend_history_to_json(h);
   CHECK(j[1] == json{{"from_step", 3}, {"version", 4}, {"bends", json::array()}});

@@ -224,7 +224,7 @@ TEST_CASE("bend ops: gaussian blur, sharpen, low- and high-pass filters", "[fast
     }
 }
 
-TEST_CASE("bend regions: rect, frames, painted mask, invert; the blend leaves the outside untouched", "[fast]") {
+TEST_CASE("bend regions: rect, frames, painted mask, invert, and the blend leaves the outside untouched", "[fast]") {
   BendRegion r;
   r.rect = std::vector<double>{0.2, 0.0, 0.6, 0.5};  // columns with centre in [0.2, 0.6): 1, 2; rows 0-2
   r.frames = std::vector<int>{1, 2};

@@ -162,7 +162,7 @@ TEST_CASE("bends that change nothing (none, strength 0, disabled, other steps) k
   }
 }
 
-TEST_CASE("bad bends are refused before anything is written; a bad live change is skipped with a warning", "[fast]") {
+TEST_CASE("bad bends are refused before anything is written, a bad live change is refused by set() at once", "[fast]") {
   if (!have_fixtures()) WANATTN_SKIP("no pipeline fixtures");
   test::TempDir tmp("bend-bad");
   WanPipeline pipe = pipeline();
@@ -200,7 +200,7 @@ TEST_CASE("bad bends are refused before anything is written; a bad live change i
   CHECK(warnings.empty());
 }
 
-TEST_CASE("prompt weights change the video, are recorded with their method; weight 1 is the plain prompt", "[parity]") {
+TEST_CASE("prompt weights change the video, are recorded with their method, weight 1 is the plain prompt", "[parity]") {
   if (!have_fixtures()) WANATTN_SKIP("no pipeline fixtures");
   test::TempDir tmp("bend-weights");
   WanPipeline pipe = pipeline();
