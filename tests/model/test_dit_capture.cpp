@@ -170,7 +170,7 @@ TEST_CASE("capture keeps only the selected steps and blocks, per head or as the 
   }
 }
 
-TEST_CASE("a full disk during capture stops the run with the store's error; earlier slices stay readable", "[fast]") {
+TEST_CASE("a full disk during capture stops the run with the store's error, and earlier slices stay readable", "[fast]") {
   if (!fs::exists(kMulti / "official")) WANATTN_SKIP("no DiT reference fixtures");
   torch::InferenceMode guard;
   TinyRun r = tiny_run();

@@ -134,7 +134,7 @@ TEST_CASE("studio: every panel is a dock that can be closed, reopened and reset"
   test::isolate_settings(tmp.sub("settings"));
   MainWindow w;
   w.show();
-  for (const char* name : {"generate", "tokens", "viewer", "timeline", "grids", "export", "jobs", "playback"}) {
+  for (const char* name : {"generate", "tokens", "bends", "viewer", "timeline", "grids", "export", "jobs", "playback"}) {
     QDockWidget* d = w.dock(name);
     REQUIRE(d != nullptr);
     INFO(name);

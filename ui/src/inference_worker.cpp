@@ -38,6 +38,7 @@ GenerateRequest to_request(const GenerateSettings& s, const std::atomic<bool>* c
   rq.capture = parse_capture_spec(s.capture.toStdString());  // std::invalid_argument names the part
   rq.out_dir = s.out_dir.toStdString();
   rq.cancel = cancel;
+  rq.live_bends = s.bends;  // read at every step: the Bends panel's edits apply from the next one
   return rq;
 }
 
@@ -84,6 +85,7 @@ void InferenceWorker::generate(const GenerateSettings& s) {
       snap.step_seconds = r.step_seconds;
       snap.elapsed_seconds = r.elapsed_seconds;
       snap.eta_seconds = r.eta_seconds;
+      snap.bends_version = r.bends_version;
       snap.preview = preview_image(r.preview);
       Q_EMIT stepFinished(snap);
     };

@@ -14,6 +14,7 @@
 #include <QShortcut>
 #include <QStatusBar>
 
+#include "ui/bends_panel.h"
 #include "ui/export_panel.h"
 #include "ui/generate_panel.h"
 #include "ui/grids_panel.h"
@@ -45,6 +46,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   jobs_panel_ = new JobsPanel(&jobs_);
   export_ = new ExportPanel(&sel_, viewer_, grids_, &jobs_);
   playback_ = new PlaybackPanel;
+  live_bends_ = std::make_shared<LiveBends>();
+  bends_ = new BendsPanel(&sel_, live_bends_);
 
   addPanel(QStringLiteral("generate"), tr("Generate"), generate_, Qt::LeftDockWidgetArea);
   addPanel(QStringLiteral("tokens"), tr("Tokens"), tokens_, Qt::LeftDockWidgetArea);
@@ -54,6 +57,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   addPanel(QStringLiteral("timeline"), tr("Timeline"), timeline_, Qt::RightDockWidgetArea);
   addPanel(QStringLiteral("export"), tr("Export"), export_, Qt::RightDockWidgetArea);
   addPanel(QStringLiteral("jobs"), tr("Jobs / Log"), jobs_panel_, Qt::RightDockWidgetArea);
+  addPanel(QStringLiteral("bends"), tr("Bends"), bends_, Qt::LeftDockWidgetArea);
   // Default layout: Generate over Tokens on the left; on the right the Viewer over the
   // Timeline, beside the Grids (tabbed with Playback) over Export (tabbed with Jobs). Two
   // full-height dock areas and no central widget, so the docks share all the space.
@@ -63,6 +67,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   splitDockWidget(docks_["grids"], docks_["export"], Qt::Vertical);
   tabifyDockWidget(docks_["grids"], docks_["playback"]);
   tabifyDockWidget(docks_["export"], docks_["jobs"]);
+  tabifyDockWidget(docks_["tokens"], docks_["bends"]);
+  docks_["tokens"]->raise();
   docks_["grids"]->raise();
   docks_["export"]->raise();
   resize(1600, 1000);
@@ -90,7 +96,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(&session_, &RunSession::error, this, &MainWindow::showError);
   for (QObject* p : {static_cast<QObject*>(viewer_), static_cast<QObject*>(grids_), static_cast<QObject*>(export_),
-                     static_cast<QObject*>(playback_), static_cast<QObject*>(generate_)})
+                     static_cast<QObject*>(playback_), static_cast<QObject*>(generate_), static_cast<QObject*>(bends_)})
     connect(p, SIGNAL(message(QString)), this, SLOT(log(QString)));
 
   QSettings s;
@@ -131,7 +137,7 @@ void MainWindow::buildMenus() {
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
   view_menu_ = menuBar()->addMenu(tr("&View"));
-  for (const char* name : {"generate", "tokens", "viewer", "timeline", "grids", "export", "jobs", "playback"})
+  for (const char* name : {"generate", "tokens", "bends", "viewer", "timeline", "grids", "export", "jobs", "playback"})
     view_menu_->addAction(docks_[name]->toggleViewAction());
   view_menu_->addSeparator();
   view_menu_->addAction(tr("Reset layout"), this, &MainWindow::resetLayout);
@@ -164,7 +170,7 @@ void MainWindow::wireWorker() {
   connect(&worker_thread_, &QThread::finished, worker_, &QObject::deleteLater);
   worker_thread_.setObjectName(QStringLiteral("inference"));
   worker_thread_.start();
-  connect(generate_, &GeneratePanel::generateRequested, worker_, &InferenceWorker::generate, Qt::QueuedConnection);
+  connect(generate_, &GeneratePanel::generateRequested, this, &MainWindow::startGeneration);
   connect(generate_, &GeneratePanel::cancelRequested, this, [this] { worker_->requestCancel(); });
   connect(worker_, &InferenceWorker::started, generate_, &GeneratePanel::onStarted);
   connect(worker_, &InferenceWorker::started, this, [this](const QString& dir) {
@@ -176,21 +182,57 @@ void MainWindow::wireWorker() {
   connect(worker_, &InferenceWorker::stepFinished, this, [this](const StepSnapshot& s) {
     timeline_->setLivePreview(s.step, s.preview);
   });
+  connect(worker_, &InferenceWorker::stepFinished, bends_, &BendsPanel::onStep);
   connect(worker_, &InferenceWorker::warning, this, [this](const QString& w) { log(tr("warning: %1").arg(w)); });
-  connect(worker_, &InferenceWorker::runCreated, this, [this](const QString& dir) { openRun(dir); });
+  connect(worker_, &InferenceWorker::runCreated, this, [this](const QString& dir) {
+    if (openRun(dir) && dir == ab_bent_dir_) setReference(ab_reference_dir_);
+  });
   connect(worker_, &InferenceWorker::finished, generate_, &GeneratePanel::onFinished);
   connect(worker_, &InferenceWorker::finished, this, [this](const QString& state, const QString& message, const QString& dir) {
     generating_ = false;
+    bends_->onRunEnded();
     log(tr("generation %1%2").arg(state, message.isEmpty() ? QString() : QStringLiteral(": ") + message));
     if (!dir.isEmpty() && dir == session_.dir()) playback_->setRun(session_.run());  // video.mp4 exists now
   });
   connect(worker_, &InferenceWorker::failed, generate_, &GeneratePanel::onFailed);
   connect(worker_, &InferenceWorker::failed, this, [this](const QString& message, bool oom, const QString& dir) {
     generating_ = false;
+    bends_->onRunEnded();
     showError((oom ? tr("Out of GPU memory. ") : tr("Generation failed. ")) + message);
     // What was written before the failure stays readable: show it.
     if (!dir.isEmpty() && dir != session_.dir()) openRun(dir);
   });
+}
+
+// Generate: the run with the Bends panel's live set; with A/B on and a bend active, the
+// same request without bends first (into RUN-unbent), so the viewer can compare the two.
+void MainWindow::startGeneration(GenerateSettings s) {
+  s.bends = live_bends_;
+  ab_reference_dir_.clear();
+  ab_bent_dir_.clear();
+  viewer_->setReference(nullptr);
+  if (bends_->abEnabled() && bends_->bends().any_active()) {
+    GenerateSettings unbent = s;
+    unbent.bends = std::make_shared<LiveBends>();
+    unbent.out_dir = s.out_dir + QStringLiteral("-unbent");
+    ab_reference_dir_ = unbent.out_dir;
+    ab_bent_dir_ = s.out_dir;
+    log(tr("A/B: the unbent run goes to %1").arg(unbent.out_dir));
+    QMetaObject::invokeMethod(worker_, [w = worker_, unbent] { w->generate(unbent); }, Qt::QueuedConnection);
+  }
+  QMetaObject::invokeMethod(worker_, [w = worker_, s] { w->generate(s); }, Qt::QueuedConnection);
+}
+
+void MainWindow::setReference(const QString& dir) {
+  if (dir.isEmpty()) {
+    viewer_->setReference(nullptr);
+    return;
+  }
+  try {
+    viewer_->setReference(std::make_shared<const RunReader>(RunReader::open(dir.toStdString())));
+  } catch (const std::exception& e) {
+    showError(tr("A/B reference %1: %2").arg(dir, e.what()));
+  }
 }
 
 bool MainWindow::openRun(const QString& dir) {
@@ -230,6 +272,7 @@ void MainWindow::onRunChanged(RunPtr run, bool same_run) {
   grids_->setRun(run);
   export_->setRun(run);
   playback_->setRun(run);
+  bends_->setRun(run);
   if (run && !same_run) {
     log(tr("opened %1 (%2)").arg(QString::fromStdString(run->dir()), to_string(run->health())));
     if (run->health() == RunHealth::Interrupted)

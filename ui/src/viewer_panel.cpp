@@ -10,6 +10,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <cmath>
+#include <opencv2/imgproc.hpp>
 
 #include "core/render/heatmap.h"
 #include "core/render/inverse_query.h"
@@ -21,6 +22,8 @@
 namespace wanattn {
 
 namespace {
+
+constexpr int kAbGap = 6;  // pixels between A and B
 
 qint64 now_ns() {
   static QElapsedTimer clock = [] {
@@ -80,6 +83,10 @@ ViewerPanel::ViewerPanel(StudioSelection* selection, QWidget* parent)
   play_->setText(tr("▶ Play"));
   play_->setToolTip(tr("Play the frames at the run's frame rate (space)"));
   play_->setCheckable(true);
+  ab_ = new QCheckBox(tr("A/B"));
+  ab_->setToolTip(tr("The unbent run (A, left) beside this one (B, right): same seed, token, step and frame"));
+  ab_->setChecked(true);
+  ab_->setVisible(false);
 
   auto* axes = new QHBoxLayout;
   axes->addWidget(new QLabel(tr("step")));
@@ -89,6 +96,7 @@ ViewerPanel::ViewerPanel(StudioSelection* selection, QWidget* parent)
   axes->addWidget(new QLabel(tr("head")));
   axes->addWidget(head_);
   axes->addStretch();
+  axes->addWidget(ab_);
   axes->addWidget(play_);
   auto* look = new QHBoxLayout;
   look->addWidget(colormap_);
@@ -127,6 +135,7 @@ ViewerPanel::ViewerPanel(StudioSelection* selection, QWidget* parent)
     connect(c, &QComboBox::currentIndexChanged, this, [this] { lookFromControls(); });
   connect(opacity_, &QSlider::valueChanged, this, [this] { lookFromControls(); });
   connect(fade_, &QCheckBox::toggled, this, [this] { lookFromControls(); });
+  connect(ab_, &QCheckBox::toggled, this, [this] { rebuild(); });
   connect(sel_, &StudioSelection::changed, this, &ViewerPanel::onSelectionChanged);
   connect(canvas_, &MapCanvas::hovered, this, &ViewerPanel::hoverAt);
   connect(canvas_, &MapCanvas::resized, this, [this] {
@@ -151,6 +160,13 @@ void ViewerPanel::setRun(RunPtr run) {
     caption_->setText(tr("Open a run (File → Open) or generate one."));
   }
   syncControls();
+  rebuild();
+}
+
+void ViewerPanel::setReference(RunPtr reference) {
+  reference_ = std::move(reference);
+  ab_->setVisible(reference_ != nullptr);
+  if (!reference_) ref_renderer_.reset(), ref_run_.reset();
   rebuild();
 }
 
@@ -186,11 +202,24 @@ void ViewerPanel::rebuild() {
   const render::MapSelection sel = s.selection(0);
   const render::Look look = s.look;
   const cv::Size size = displaySize();
+  const RunPtr reference = reference_ && ab_->isChecked() ? reference_ : nullptr;
   task_.start(
-      [run, sel, look, size] { return Built{run, std::make_shared<const render::OverlayRenderer>(*run, sel, look, size)}; },
+      [run, reference, sel, look, size] {
+        Built b{run, reference, std::make_shared<const render::OverlayRenderer>(*run, sel, look, size), nullptr};
+        if (reference) {
+          try {  // the same token indices: the reference has the same prompt
+            b.ref_renderer = std::make_shared<const render::OverlayRenderer>(*reference, sel, look, size);
+          } catch (const std::exception&) {
+            // not comparable at this selection (a slice it never captured): B alone
+          }
+        }
+        return b;
+      },
       [this](Built& b) {
         renderer_ = std::move(b.renderer);
         renderer_run_ = std::move(b.run);
+        ref_renderer_ = std::move(b.ref_renderer);
+        ref_run_ = std::move(b.reference);
         drawFrame();
       },
       [this](const QString& error) {
@@ -207,12 +236,31 @@ void ViewerPanel::drawFrame() {
   const int frames = std::max(1, renderer_->video_frames());
   const int frame = std::clamp(s.frame, 0, frames - 1);
   const qint64 t0 = requested_at_ns_ ? requested_at_ns_ : now_ns();
-  try {
-    if (renderer_->look().opacity == s.look.opacity && renderer_->look().fade_low == s.look.fade_low) {
-      renderer_->render(frame, frame_buffer_);
+  auto draw = [&](const render::OverlayRenderer& r, cv::Mat& out) {
+    if (r.look().opacity == s.look.opacity && r.look().fade_low == s.look.fade_low) {
+      r.render(std::clamp(frame, 0, std::max(1, r.video_frames()) - 1), out);
     } else {
-      const render::Heatmap heat = renderer_->heatmap(frame);
-      render::blend(renderer_->backdrop(frame), heat, s.look.opacity, s.look.fade_low, frame_buffer_);
+      const render::Heatmap heat = r.heatmap(frame);
+      render::blend(r.backdrop(frame), heat, s.look.opacity, s.look.fade_low, out);
+    }
+  };
+  try {
+    if (!ref_renderer_) {
+      draw(*renderer_, frame_buffer_);
+    } else {
+      // A (the unbent reference) left, B (this run) right, a white gap between.
+      draw(*ref_renderer_, ref_buffer_);
+      draw(*renderer_, cur_buffer_);
+      frame_buffer_.create(cur_buffer_.rows, cur_buffer_.cols * 2 + kAbGap, CV_8UC3);
+      frame_buffer_.setTo(cv::Scalar(255, 255, 255));
+      ref_buffer_.copyTo(frame_buffer_(cv::Rect(0, 0, ref_buffer_.cols, ref_buffer_.rows)));
+      cur_buffer_.copyTo(frame_buffer_(cv::Rect(cur_buffer_.cols + kAbGap, 0, cur_buffer_.cols, cur_buffer_.rows)));
+      for (int side = 0; side < 2; ++side) {
+        const cv::Point at(side * (cur_buffer_.cols + kAbGap) + 8, 22);
+        const char* text = side == 0 ? "A  unbent" : "B  bent";
+        cv::putText(frame_buffer_, text, at, cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(0, 0, 0), 3, cv::LINE_AA);
+        cv::putText(frame_buffer_, text, at, cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(255, 255, 255), 1, cv::LINE_AA);
+      }
     }
   } catch (const std::exception& e) {
     Q_EMIT message(QString::fromStdString(e.what()));
@@ -234,7 +282,9 @@ cv::Size ViewerPanel::displaySize() const {
   if (!run_) return {};
   const auto& m = run_->manifest();
   const QSize video(std::max(1, m.width), std::max(1, m.height));
-  const QSize shown = video.scaled(canvas_->size().expandedTo(QSize(16, 16)), Qt::KeepAspectRatio);
+  QSize room = canvas_->size().expandedTo(QSize(16, 16));
+  if (reference_ && ab_->isChecked()) room.setWidth(std::max(16, (room.width() - kAbGap) / 2));  // A/B: two side by side
+  const QSize shown = video.scaled(room, Qt::KeepAspectRatio);
   return {std::max(16, shown.width()), std::max(16, shown.height())};
 }
 
@@ -295,6 +345,15 @@ void ViewerPanel::hoverAt(QPoint px) {
   const int frame = std::clamp(s.frame, 0, std::max(1, renderer_->video_frames()) - 1);
   const cv::Size shown = renderer_->size();
   const auto& m = renderer_run_->manifest();
+  if (ref_renderer_) {  // A/B: which half, and where in it
+    if (px.x() < shown.width) {
+      const float a = render::value_at(ref_renderer_->map(), frame, {px.x(), px.y()}, shown, s.look.temporal);
+      readout_->setText(tr("A (unbent): %1 = %2").arg(QString::fromStdString(renderer_->selection().token.label)).arg(double(a), 0, 'g', 4));
+      return;
+    }
+    px.rx() -= shown.width + kAbGap;
+    if (px.x() < 0) return;
+  }
   // The pixel in the video's own coordinates (the picture is drawn at the size shown).
   const QPoint video(int(double(px.x()) * m.width / shown.width), int(double(px.y()) * m.height / shown.height));
   const float value = render::value_at(renderer_->map(), frame, {px.x(), px.y()}, shown, s.look.temporal);

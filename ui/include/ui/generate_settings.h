@@ -4,6 +4,9 @@
 #pragma once
 #include <QMetaType>
 #include <QString>
+#include <memory>
+
+#include "model/live_bends.h"
 
 namespace wanattn {
 
@@ -22,6 +25,7 @@ struct GenerateSettings {
   QString capture = QStringLiteral("all");  // core/capture_spec.h
   QString out_dir;
   bool write_mp4 = true;   // video.mp4 in the run when done
+  std::shared_ptr<LiveBends> bends;  // the Bends panel's live set (none: no bends)
 };
 
 }  // namespace wanattn

@@ -19,6 +19,7 @@ class WanPipeline;
 struct StepSnapshot {
   int step = 0, steps = 0;  // model step just finished (0-based), of `steps`
   double step_seconds = 0, elapsed_seconds = 0, eta_seconds = 0;
+  quint64 bends_version = 0;  // the LiveBends version this step ran with
   QImage preview;           // the step's x0 preview (middle latent frame), RGB
 };
 

@@ -8,7 +8,9 @@
 #include <QThread>
 #include <map>
 
+#include "model/live_bends.h"
 #include "ui/export_jobs.h"
+#include "ui/generate_settings.h"
 #include "ui/run_session.h"
 #include "ui/studio_selection.h"
 
@@ -18,6 +20,7 @@ class QMenu;
 
 namespace wanattn {
 
+class BendsPanel;
 class ExportPanel;
 class GeneratePanel;
 class GridsPanel;
@@ -50,11 +53,19 @@ class MainWindow : public QMainWindow {
   ExportPanel* exportPanel() const { return export_; }
   JobsPanel* jobsPanel() const { return jobs_panel_; }
   PlaybackPanel* playbackPanel() const { return playback_; }
+  BendsPanel* bendsPanel() const { return bends_; }
+  std::shared_ptr<LiveBends> liveBends() const { return live_bends_; }
+  // The A/B pair of the last generation with A/B on ("" otherwise).
+  QString abReferenceDir() const { return ab_reference_dir_; }
   QDockWidget* dock(const QString& name) const;
   QStringList recentRuns() const;
   QString lastError() const { return last_error_; }
 
   void resetLayout();
+  // Generate as the Generate panel asks, with the live bends (and the A/B reference run).
+  void startGeneration(GenerateSettings settings);
+  // The viewer's A/B reference: the run at `dir` ("" for none).
+  void setReference(const QString& dir);
 
  public Q_SLOTS:
   void showError(const QString& text);
@@ -90,6 +101,9 @@ class MainWindow : public QMainWindow {
   ExportPanel* export_;
   JobsPanel* jobs_panel_;
   PlaybackPanel* playback_;
+  BendsPanel* bends_;
+  std::shared_ptr<LiveBends> live_bends_;
+  QString ab_reference_dir_, ab_bent_dir_;
   std::map<QString, QDockWidget*> docks_;
   QMenu* view_menu_ = nullptr;
   QMenu* recent_menu_ = nullptr;

@@ -34,6 +34,10 @@ class ViewerPanel : public QWidget {
   ViewerPanel(StudioSelection* selection, QWidget* parent = nullptr);
 
   void setRun(RunPtr run);
+  // A/B: a reference run (the unbent run with the same seed) drawn beside this one, left,
+  // with the same selection, look and frame; nullptr ends the comparison.
+  void setReference(RunPtr reference);
+  bool comparing() const { return ref_renderer_ != nullptr; }
   // A slice turned ready while the run is generating: redraw if the view includes it.
   void onSliceReady(int step, int block);
 
@@ -60,8 +64,8 @@ class ViewerPanel : public QWidget {
 
  private:
   struct Built {
-    RunPtr run;
-    std::shared_ptr<const render::OverlayRenderer> renderer;
+    RunPtr run, reference;
+    std::shared_ptr<const render::OverlayRenderer> renderer, ref_renderer;
   };
   void onSelectionChanged(int what);
   void rebuild();
@@ -75,6 +79,8 @@ class ViewerPanel : public QWidget {
   RunPtr run_;
   std::shared_ptr<const render::OverlayRenderer> renderer_;
   RunPtr renderer_run_;  // keeps the reader the renderer reads alive
+  RunPtr reference_, ref_run_;
+  std::shared_ptr<const render::OverlayRenderer> ref_renderer_;
   LatestTask<Built> task_;
   LatestTask<QString> hover_task_;
   qint64 requested_at_ns_ = 0;
@@ -87,10 +93,11 @@ class ViewerPanel : public QWidget {
   QComboBox *step_, *block_, *head_, *colormap_, *norm_, *backdrop_;
   QSlider* opacity_;
   QCheckBox* fade_;
+  QCheckBox* ab_;
   QToolButton* play_;
   QTimer* play_timer_;
   QTimer* live_timer_;  // batches redraws while slices arrive (and canvas resizes)
-  cv::Mat frame_buffer_;
+  cv::Mat frame_buffer_, ref_buffer_, cur_buffer_;
 };
 
 }  // namespace wanattn
