@@ -40,6 +40,7 @@ void fill_form(GeneratePanel* g, const std::string& out, int steps) {
   g->setSize(48, 32, 9);
   g->setSteps(steps);
   g->setOutputDir(QString::fromStdString(out));
+  REQUIRE(test::process_until([&] { return !g->probing(); }));
 }
 
 // Max |value| of one token's map at one (step, block), over heads and positions.
@@ -118,6 +119,9 @@ TEST_CASE("bends live: silencing a word mid-run applies from the next step, reco
   fill_form(w.generatePanel(), tmp.sub("run"), kSteps);
   QString state;
   int bent_at = -1;
+  // Blocking: the worker waits for the window to take each step's report, as it effectively
+  // does on a GPU (a step there takes far longer than the UI's reaction); on the tiny CPU model
+  // the worker would otherwise run ahead of the UI and finish before the edit is made.
   QObject::connect(w.worker(), &InferenceWorker::stepFinished, &w, [&](const StepSnapshot& s) {
     if (s.step == 2 && bent_at < 0) {  // a person adds a bend while the run goes
       bent_at = s.step;
@@ -127,7 +131,7 @@ TEST_CASE("bends live: silencing a word mid-run applies from the next step, reco
       silence.where.tokens = std::vector<int>{1, 2};
       w.bendsPanel()->addBend(silence);
     }
-  });
+  }, Qt::BlockingQueuedConnection);
   QObject::connect(w.worker(), &InferenceWorker::finished, &w, [&](const QString& s, const QString&, const QString&) { state = s; });
   w.generatePanel()->generateButton()->click();
   REQUIRE(test::process_until([&] { return !state.isEmpty(); }, 120000));

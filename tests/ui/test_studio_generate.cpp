@@ -38,6 +38,7 @@ void fill_form(GeneratePanel* g, const std::string& out, int steps) {
   g->setSize(48, 32, 9);
   g->setSteps(steps);
   g->setOutputDir(QString::fromStdString(out));
+  REQUIRE(test::process_until([&] { return !g->probing(); }));
 }
 }  // namespace
 
@@ -115,7 +116,7 @@ TEST_CASE("studio: Cancel halfway stops the run, which opens afterwards as cance
     const bool live = w.session()->run() && w.session()->health() == "running" && !w.viewerPanel()->image().isNull();
     maps_while_running |= live;
     if ((live && s.step >= 4) || s.step == kSteps / 3) g->cancelButton()->click();
-  });
+  }, Qt::BlockingQueuedConnection);  // the worker waits for the window's reaction to each step (see test_studio_bends.cpp)
   QObject::connect(w.worker(), &InferenceWorker::finished, &w, [&](const QString& s, const QString& m, const QString&) {
     state = s;
     message = m;
@@ -145,6 +146,7 @@ TEST_CASE("studio: a model folder missing parts names them and Generate stays of
   GeneratePanel* g = w.generatePanel();
   g->setModelDir(QString::fromStdString(tmp.sub("model")));
   g->setPrompt(QStringLiteral("a cat"));
+  REQUIRE(test::process_until([&] { return !g->probing(); }));
   CHECK_FALSE(g->probe().ok);
   CHECK_FALSE(g->generateButton()->isEnabled());
   CHECK(g->unavailableReason().contains("incomplete"));
@@ -152,11 +154,23 @@ TEST_CASE("studio: a model folder missing parts names them and Generate stays of
   CHECK(g->unavailableReason().contains("VAE"));
   if (fs::exists(kModel / "model_index.json")) {  // a good folder, but a frame count Wan cannot make
     g->setModelDir(QString::fromStdString(kModel.string()));
+    REQUIRE(test::process_until([&] { return !g->probing(); }));
     g->setSize(48, 32, 8);
     CHECK(g->unavailableReason().contains("4n + 1"));
     g->setSize(40, 32, 9);
     CHECK(g->unavailableReason().contains("multiples of 16"));
     g->setSize(48, 32, 9);
+    CHECK(g->unavailableReason().isEmpty());
+    // Malformed weight syntax and a capture outside the run: named, Generate off.
+    g->setPrompt(QStringLiteral("a cat:1.5) dances"));
+    INFO(g->unavailableReason().toStdString());
+    CHECK(g->unavailableReason().contains("prompt"));
+    CHECK_FALSE(g->generateButton()->isEnabled());
+    g->setPrompt(QStringLiteral("a cat"));
+    g->setSteps(4);
+    g->setCapture(QStringLiteral("steps=10-12"));
+    CHECK(g->unavailableReason().contains("capture"));
+    g->setCapture(QStringLiteral("all"));
     CHECK(g->unavailableReason().isEmpty());
   }
 }

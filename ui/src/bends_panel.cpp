@@ -131,10 +131,7 @@ BendsPanel::BendsPanel(StudioSelection* selection, std::shared_ptr<LiveBends> li
   });
   connect(editor_, &BendEditor::edited, this, &BendsPanel::editorEdited);
   connect(sel_, &StudioSelection::changed, this, [this](int what) {
-    if (!(what & (StudioSelection::Tokens | StudioSelection::Run))) return;
-    QStringList labels;
-    for (const auto& t : sel_->state().tokens) labels << QString::fromStdString(t.label);
-    editor_->setChosenTokens(chosenTokens(), labels.join(", "));
+    if (what & (StudioSelection::Tokens | StudioSelection::Run)) updateChosen();
   });
   editor_->setEnabled(false);
 }
@@ -164,7 +161,16 @@ std::vector<int> BendsPanel::chosenTokens() const {
   return out;
 }
 
-void BendsPanel::setRun(RunPtr run) { run_ = std::move(run); }
+void BendsPanel::setRun(RunPtr run) {
+  run_ = std::move(run);
+  updateChosen();
+}
+
+void BendsPanel::updateChosen() {
+  QStringList labels;
+  for (const auto& t : sel_->state().tokens) labels << QString::fromStdString(t.label);
+  editor_->setChosenTokens(chosenTokens(), labels.join(", "));
+}
 
 BendSet BendsPanel::bends() const { return BendSet{bends_}; }
 bool BendsPanel::abEnabled() const { return ab_->isChecked(); }
@@ -248,6 +254,9 @@ void BendsPanel::onStep(const StepSnapshot& s) {
   }
 }
 
-void BendsPanel::onRunEnded() { running_ = false; }
+void BendsPanel::onRunEnded() {
+  running_ = false;
+  applied_from_step_ = -1;  // the next run takes the set from its first step
+}
 
 }  // namespace wanattn

@@ -177,8 +177,16 @@ int ExportPanel::exportH5(const QString& path, bool chosen_token_only) {
   if (!needRun()) return 0;
   const RunPtr run = run_;
   Hdf5Selection h;
-  if (chosen_token_only)
+  if (chosen_token_only) {
     for (const auto& t : sel_->state().tokens) h.tokens.insert(h.tokens.end(), t.tokens.begin(), t.tokens.end());
+    std::sort(h.tokens.begin(), h.tokens.end());
+    h.tokens.erase(std::unique(h.tokens.begin(), h.tokens.end()), h.tokens.end());
+    // An empty list means "every token" to the exporter: the padding mass alone is no token.
+    if (h.tokens.empty()) {
+      Q_EMIT message(tr("nothing to export: choose a word or piece (the padding mass is not a token map)"));
+      return 0;
+    }
+  }
   return jobs_->start(chosen_token_only ? tr("HDF5 of the chosen tokens") : tr("HDF5 of every map"), path,
                       [run, h, p = path.toStdString()](const auto& progress) {
                         render::export_h5(*run, p, h, progress);

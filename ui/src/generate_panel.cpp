@@ -56,7 +56,7 @@ QSpinBox* spin(int lo, int hi, int value, int step = 1) {
 
 }  // namespace
 
-GeneratePanel::GeneratePanel(QWidget* parent) : QWidget(parent) {
+GeneratePanel::GeneratePanel(QWidget* parent) : QWidget(parent), probe_task_(this) {
   model_ = new QLineEdit;
   model_->setPlaceholderText(tr("Wan2.1 T2V folder (diffusers or official layout)"));
   auto* browse = new QToolButton;
@@ -206,7 +206,7 @@ QString GeneratePanel::modelDir() const { return model_->text(); }
 
 void GeneratePanel::setModelDir(const QString& dir) {
   model_->setText(dir);
-  reprobe();
+  reprobe(/*force=*/true);  // the folder may have changed on disk since it was last checked
 }
 
 void GeneratePanel::setPrompt(const QString& p) { prompt_->setPlainText(p); }
@@ -225,8 +225,24 @@ void GeneratePanel::setSize(int w, int h, int frames) {
   size_preset_->setCurrentIndex(preset);
 }
 
-void GeneratePanel::reprobe() {
-  probe_ = probe_model_folder(model_->text());
+// Checking a folder reads the tokenizer (megabytes) and checkpoint headers: on the thread
+// pool, and only when the folder changed.
+void GeneratePanel::reprobe(bool force) {
+  const QString dir = model_->text();
+  if (!force && dir == probed_dir_) return;
+  probed_dir_ = dir;
+  probing_ = true;
+  model_status_->setText(tr("checking %1 …").arg(dir));
+  updateButtons();
+  probe_task_.start([dir] { return probe_model_folder(dir); },
+                    [this](ModelProbe& p) {
+                      probe_ = std::move(p);
+                      probing_ = false;
+                      showProbe();
+                    });
+}
+
+void GeneratePanel::showProbe() {
   model_status_->setText(probe_.ok ? probe_.summary : probe_.problem);
   model_status_->setStyleSheet(probe_.ok ? QString() : QStringLiteral("color: #b35c00"));
   if (probe_.ok) {
@@ -267,6 +283,7 @@ QString GeneratePanel::defaultOutputDir() const {
 
 QString GeneratePanel::unavailableReason() const {
   if (running_) return tr("a run is in progress");
+  if (probing_) return tr("checking the model folder …");
   if (!probe_.ok) return probe_.problem;
   if (probe_.full_size && device_->currentData().toString() != QLatin1String("cuda"))
     return cuda_available() ? tr("a full-size Wan2.1 runs on the GPU: choose the CUDA device")
@@ -275,6 +292,7 @@ QString GeneratePanel::unavailableReason() const {
                                  "or generate with the demo model.")
                                   .arg(probe_.blocks);
   if (prompt_->toPlainText().trimmed().isEmpty()) return tr("type a prompt");
+  if (!estimate_error_.isEmpty()) return estimate_error_;
   const GenerateSettings s = settings();
   if (s.width % 16 || s.height % 16) return tr("width and height must be multiples of 16 (now %1 × %2)").arg(s.width).arg(s.height);
   if ((s.frames - 1) % 4) return tr("the frame count must be 4n + 1 (e.g. %1 or %2), not %3").arg(s.frames - (s.frames - 1) % 4).arg(s.frames - (s.frames - 1) % 4 + 4).arg(s.frames);
@@ -283,13 +301,16 @@ QString GeneratePanel::unavailableReason() const {
 
 void GeneratePanel::updateEstimate() {
   const GenerateSettings s = settings();
-  const int tokens = probe_.count_tokens(s.prompt);
+  QString prompt_error, error;
+  const int tokens = probe_.count_tokens(s.prompt, &prompt_error);
   const int steps = s.steps > 0 ? s.steps : probe_.default_steps;
-  QString error;
   const quint64 need = estimate_store_bytes(probe_, steps, s.frames, s.width, s.height, tokens, s.capture, &error);
+  estimate_error_ = !prompt_error.isEmpty() ? tr("prompt: %1").arg(prompt_error)
+                    : !error.isEmpty()      ? tr("capture: %1").arg(error)
+                                            : QString();
   const quint64 free = free_bytes_at(s.out_dir.isEmpty() ? QDir::homePath() : s.out_dir);
-  if (!error.isEmpty())
-    estimate_->setText(tr("capture: %1").arg(error));
+  if (!estimate_error_.isEmpty())
+    estimate_->setText(estimate_error_);
   else if (!probe_.ok || tokens <= 0)
     estimate_->setText(tr("store size: choose a model and type a prompt"));
   else

@@ -62,18 +62,22 @@ GridsPanel::GridsPanel(StudioSelection* selection, QWidget* parent) : QWidget(pa
   live_timer_->setSingleShot(true);
   live_timer_->setInterval(400);
   connect(live_timer_, &QTimer::timeout, this, &GridsPanel::rebuild);
+  settle_timer_ = new QTimer(this);
+  settle_timer_->setSingleShot(true);
+  connect(settle_timer_, &QTimer::timeout, this, &GridsPanel::rebuild);
   connect(kind_, &QComboBox::currentIndexChanged, this, [this] { rebuild(); });
   connect(sel_, &StudioSelection::changed, this, [this](int what) {
     // Frames matter to every grid but the mean's and the block-steps' own frames; a hidden
     // panel only notes that it is out of date (rebuild).
     if (what == StudioSelection::Frame && (kind() == GridKind::GlobalMean || kind() == GridKind::BlockSteps)) return;
-    // Scrubbing or playing changes the frame many times a second: the grid follows once
-    // the frame settles instead of being composed for every frame on the way.
-    if (what == StudioSelection::Frame) {
-      live_timer_->start();
+    // Scrubbing or playing changes the frame many times a second, a slider drag the look,
+    // a held arrow key the step: the grid follows once they settle instead of being
+    // composed for every state on the way. A new token or run is composed at once.
+    if (what & (StudioSelection::Tokens | StudioSelection::Run)) {
+      rebuild();
       return;
     }
-    rebuild();
+    settle_timer_->start(what == StudioSelection::Frame ? 400 : 120);
   });
   connect(canvas_, &MapCanvas::clicked, this, [this](QPoint p, Qt::KeyboardModifiers) {
     const auto [row, col] = cellAt(p);
@@ -83,6 +87,7 @@ GridsPanel::GridsPanel(StudioSelection* selection, QWidget* parent) : QWidget(pa
 
 void GridsPanel::setRun(RunPtr run) {
   run_ = std::move(run);
+  task_.cancel();  // a grid of the previous run must not land on this one
   shown_ = {};
   canvas_->setImage({});
   rebuild();
@@ -91,6 +96,8 @@ void GridsPanel::setRun(RunPtr run) {
 void GridsPanel::onSliceReady(int, int) {
   if (!live_timer_->isActive()) live_timer_->start();
 }
+
+bool GridsPanel::rendering() const { return task_.busy() || settle_timer_->isActive(); }
 
 void GridsPanel::setKind(GridKind k) { kind_->setCurrentIndex(kind_->findData(int(k))); }
 GridKind GridsPanel::kind() const { return GridKind(kind_->currentData().toInt()); }
@@ -112,6 +119,7 @@ void GridsPanel::rebuild() {
     return;
   }
   if (!isVisible()) {  // composed when the panel is shown
+    task_.cancel();     // and nothing composed for an earlier state may land meanwhile
     dirty_ = true;
     return;
   }
@@ -137,6 +145,7 @@ void GridsPanel::rebuild() {
         const std::vector<int> heads = s.head == kMean ? std::vector<int>{} : std::vector<int>{s.head};
         const int block = s.block == kMean ? std::max(0, r.blocks() / 2) : s.block;
         Shown out;
+        out.run = run;
         out.kind = kind;
         out.block = block;
         render::View v;
@@ -182,6 +191,8 @@ std::pair<int, int> GridsPanel::cellAt(QPoint p) const {
 
 void GridsPanel::clickCell(int row, int col) {
   if (!run_ || row < 0 || row >= shown_.rows || col < 0 || col >= shown_.cols) return;
+  // The grid on screen must be of this run (indices are the store's of the run it shows).
+  if (shown_.run != run_) return;
   const ViewState& s = sel_->state();
   const int last_frame = std::max(0, run_->manifest().frames - 1);
   switch (shown_.kind) {

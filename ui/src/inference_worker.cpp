@@ -57,8 +57,13 @@ void InferenceWorker::releaseModels() {
 }
 
 void InferenceWorker::generate(const GenerateSettings& s) {
+  if (s.request_id != 0 && s.request_id <= cancel_up_to_.load()) {  // cancelled while it waited in the queue
+    Q_EMIT finished(QStringLiteral("cancelled"), tr("cancelled before it started"), QString());
+    return;
+  }
   busy_ = true;
   cancel_ = false;
+  if (s.request_id != 0 && s.request_id <= cancel_up_to_.load()) cancel_ = true;  // a Cancel in between
   Q_EMIT started(s.out_dir);
   QString run_dir;
   try {
@@ -69,7 +74,7 @@ void InferenceWorker::generate(const GenerateSettings& s) {
       PipelineOptions o;
       o.device = s.device == QLatin1String("cuda") ? at::Device(at::kCUDA) : at::Device(at::kCPU);
       pipeline_ = std::make_unique<WanPipeline>(find_wan_model_folder(s.model_dir.toStdString()), o);
-      pipeline_key_ = key;
+      pipeline_key_ = key;  // kept from here on: a bad request does not cost a model reload
     }
     PipelineCallbacks cb;
     cb.on_stage = [this](const std::string& stage) { Q_EMIT stageChanged(QString::fromStdString(stage)); };
@@ -105,10 +110,13 @@ void InferenceWorker::generate(const GenerateSettings& s) {
     busy_ = false;
     Q_EMIT failed(QString::fromStdString(e.what()), e.out_of_memory(), run_dir);
   } catch (const std::exception& e) {
-    // WeightError / TokenizerError / StoreError / bad capture text: the message names the
-    // file or field. A pipeline that failed half-loaded is dropped so the next run starts clean.
-    pipeline_.reset();
-    pipeline_key_.clear();
+    // WeightError / TokenizerError / StoreError / BendError / bad capture text: the message
+    // names the file or field. A pipeline is dropped only when its model could not be loaded
+    // (a weight file) so the next run starts clean; a bad request keeps the loaded model.
+    if (dynamic_cast<const WeightError*>(&e) != nullptr) {
+      pipeline_.reset();
+      pipeline_key_.clear();
+    }
     busy_ = false;
     Q_EMIT failed(QString::fromStdString(e.what()), false, run_dir);
   }

@@ -13,6 +13,7 @@
 #include <QSettings>
 #include <QShortcut>
 #include <QStatusBar>
+#include <limits>
 
 #include "ui/bends_panel.h"
 #include "ui/export_panel.h"
@@ -105,7 +106,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() {
-  if (worker_) worker_->requestCancel();
+  if (worker_) worker_->requestCancel(std::numeric_limits<quint64>::max());  // queued requests too
   worker_thread_.quit();
   worker_thread_.wait();
 }
@@ -171,7 +172,7 @@ void MainWindow::wireWorker() {
   worker_thread_.setObjectName(QStringLiteral("inference"));
   worker_thread_.start();
   connect(generate_, &GeneratePanel::generateRequested, this, &MainWindow::startGeneration);
-  connect(generate_, &GeneratePanel::cancelRequested, this, [this] { worker_->requestCancel(); });
+  connect(generate_, &GeneratePanel::cancelRequested, this, [this] { worker_->requestCancel(last_request_id_); });
   connect(worker_, &InferenceWorker::started, generate_, &GeneratePanel::onStarted);
   connect(worker_, &InferenceWorker::started, this, [this](const QString& dir) {
     generating_ = true;
@@ -180,11 +181,13 @@ void MainWindow::wireWorker() {
   connect(worker_, &InferenceWorker::stageChanged, generate_, &GeneratePanel::onStage);
   connect(worker_, &InferenceWorker::stepFinished, generate_, &GeneratePanel::onStep);
   connect(worker_, &InferenceWorker::stepFinished, this, [this](const StepSnapshot& s) {
-    timeline_->setLivePreview(s.step, s.preview);
+    // Only onto the run being generated, not onto another one opened meanwhile.
+    if (!generating_dir_.isEmpty() && generating_dir_ == session_.dir()) timeline_->setLivePreview(s.step, s.preview);
   });
   connect(worker_, &InferenceWorker::stepFinished, bends_, &BendsPanel::onStep);
   connect(worker_, &InferenceWorker::warning, this, [this](const QString& w) { log(tr("warning: %1").arg(w)); });
   connect(worker_, &InferenceWorker::runCreated, this, [this](const QString& dir) {
+    generating_dir_ = dir;
     if (openRun(dir) && dir == ab_bent_dir_) setReference(ab_reference_dir_);
   });
   connect(worker_, &InferenceWorker::finished, generate_, &GeneratePanel::onFinished);
@@ -211,15 +214,18 @@ void MainWindow::startGeneration(GenerateSettings s) {
   ab_reference_dir_.clear();
   ab_bent_dir_.clear();
   viewer_->setReference(nullptr);
-  if (bends_->abEnabled() && bends_->bends().any_active()) {
+  // The set the worker will actually use (an edit the panel could not apply is not in it).
+  if (bends_->abEnabled() && live_bends_->snapshot().set->any_active()) {
     GenerateSettings unbent = s;
     unbent.bends = std::make_shared<LiveBends>();
+    unbent.request_id = ++last_request_id_;
     unbent.out_dir = s.out_dir + QStringLiteral("-unbent");
     ab_reference_dir_ = unbent.out_dir;
     ab_bent_dir_ = s.out_dir;
     log(tr("A/B: the unbent run goes to %1").arg(unbent.out_dir));
     QMetaObject::invokeMethod(worker_, [w = worker_, unbent] { w->generate(unbent); }, Qt::QueuedConnection);
   }
+  s.request_id = ++last_request_id_;
   QMetaObject::invokeMethod(worker_, [w = worker_, s] { w->generate(s); }, Qt::QueuedConnection);
 }
 
@@ -245,38 +251,52 @@ bool MainWindow::openRun(const QString& dir) {
   return true;
 }
 
-void MainWindow::closeRun() { session_.close(); }
+void MainWindow::closeRun() {
+  ab_reference_dir_.clear();
+  ab_bent_dir_.clear();
+  session_.close();
+}
 
 void MainWindow::onRunChanged(RunPtr run, bool same_run) {
-  if (!run) {
-    sel_.reset({});
-  } else if (!same_run) {
-    const RunManifest& m = run->manifest();
-    ViewState s;
-    s.tokens = TokensPanel::defaultTokens(m, run->has_padding());
-    // A finished run opens on its last written step (the most structured maps; a cancelled
-    // run's last one); a run still being written on the mean, which grows as slices land.
-    s.step = kMean;
-    if (run->health() != RunHealth::Running)
-      for (int st = run->steps() - 1; st >= 0 && s.step == kMean; --st)
-        for (int b = 0; b < run->blocks(); ++b)
-          if (run->ready(st, b)) {
-            s.step = st;
-            break;
-          }
-    sel_.reset(s);
-  }
-  tokens_->setRun(run);
-  timeline_->setRun(run);
-  viewer_->setRun(run);
-  grids_->setRun(run);
-  export_->setRun(run);
-  playback_->setRun(run);
-  bends_->setRun(run);
-  if (run && !same_run) {
-    log(tr("opened %1 (%2)").arg(QString::fromStdString(run->dir()), to_string(run->health())));
-    if (run->health() == RunHealth::Interrupted)
-      log(tr("this run was interrupted (its writer is gone): the slices written before stay readable"));
+  // Never let an exception out of a slot (Qt cannot carry it): a run made elsewhere may have
+  // a manifest this code did not expect.
+  try {
+    if (!same_run) {
+      ViewState s;
+      if (run) {
+        s.tokens = TokensPanel::defaultTokens(run->manifest(), run->has_padding());
+        // A finished run opens on its last written step (the most structured maps; a
+        // cancelled run's last one); a run still being written on the mean, which grows as
+        // slices land.
+        if (run->health() != RunHealth::Running)
+          for (int st = run->steps() - 1; st >= 0 && s.step == kMean; --st)
+            for (int b = 0; b < run->blocks(); ++b)
+              if (run->ready(st, b)) {
+                s.step = st;
+                break;
+              }
+      }
+      // The panels get the new run before they hear about the new selection, so nothing
+      // renders the new run's tokens against the old run.
+      const QSignalBlocker quiet(&sel_);
+      sel_.reset(s);
+      // A/B compares the pair just generated; any other run ends the comparison.
+      if (!run || QString::fromStdString(run->dir()) != ab_bent_dir_) viewer_->setReference(nullptr);
+    }
+    tokens_->setRun(run);
+    timeline_->setRun(run);
+    viewer_->setRun(run);
+    grids_->setRun(run);
+    export_->setRun(run);
+    playback_->setRun(run);
+    bends_->setRun(run);
+    if (run && !same_run) {
+      log(tr("opened %1 (%2)").arg(QString::fromStdString(run->dir()), to_string(run->health())));
+      if (run->health() == RunHealth::Interrupted)
+        log(tr("this run was interrupted (its writer is gone): the slices written before stay readable"));
+    }
+  } catch (const std::exception& e) {
+    showError(tr("Cannot show the run: %1").arg(e.what()));
   }
   updateTitle();
 }
@@ -335,8 +355,8 @@ void MainWindow::closeEvent(QCloseEvent* e) {
   if (worker_ && worker_->busy()) {
     // The run is cancelled, not lost: the store is marked cancelled with its slices readable.
     log(tr("closing: cancelling the run in progress"));
-    worker_->requestCancel();
   }
+  if (worker_) worker_->requestCancel(std::numeric_limits<quint64>::max());  // and what is queued
   jobs_.waitAll(30000);
   QSettings s;
   s.setValue(QStringLiteral("studio/geometry"), saveGeometry());

@@ -14,12 +14,13 @@
 
 namespace wanattn {
 
-int ModelProbe::count_tokens(const QString& prompt) const {
+int ModelProbe::count_tokens(const QString& prompt, QString* error) const {
   if (!tokenizer) return -1;
   try {
     return tokenizer->encode(prompt.toStdString()).real_tokens();
-  } catch (const std::exception&) {
-    return -1;  // malformed weight syntax: the Generate button reports it
+  } catch (const std::exception& e) {
+    if (error) *error = QString::fromStdString(e.what());  // malformed weight syntax, named
+    return -1;
   }
 }
 

@@ -11,11 +11,17 @@ RunWatcher::RunWatcher(QObject* parent) : QObject(parent) {
 void RunWatcher::open(const QString& dir, int interval_ms) {
   close();
   run_ = std::make_unique<RunReader>(RunReader::open(dir.toStdString()));
+  // What is there already is the opening state, not news: it is counted (one
+  // progressChanged) but not announced slice by slice, and a run that is already finished
+  // reports no status change.
   seen_.assign(size_t(run_->steps()) * size_t(run_->blocks()), 0);
   ready_count_ = 0;
-  last_health_ = RunHealth::Running;
-  poll();
-  if (run_ && last_health_ == RunHealth::Running) timer_.start(interval_ms);
+  for (int s = 0; s < run_->steps(); ++s)
+    for (int b = 0; b < run_->blocks(); ++b)
+      if (run_->ready(s, b)) seen_[size_t(s) * run_->blocks() + b] = 1, ++ready_count_;
+  last_health_ = run_->health();
+  Q_EMIT progressChanged(ready_count_, run_->steps() * run_->blocks());
+  if (last_health_ == RunHealth::Running) timer_.start(interval_ms);
 }
 
 void RunWatcher::close() {
@@ -32,7 +38,7 @@ void RunWatcher::poll() {
   const RunHealth before = last_health_;
   try {
     run_->refresh();
-  } catch (const StoreError& e) {
+  } catch (const std::exception& e) {  // StoreError, or the file system's own (permissions)
     timer_.stop();
     Q_EMIT error(QString::fromStdString(e.what()));
     return;

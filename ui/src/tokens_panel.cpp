@@ -5,16 +5,25 @@
 #include <QLabel>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace wanattn {
 
 namespace {
 constexpr int kSetRole = Qt::UserRole + 1;
 
+// Manifests written elsewhere may lack fields or hold other types: read defensively.
 float token_weight(const RunManifest& m, size_t token) {
+  if (!m.generation.is_object()) return 1.0f;
   const auto it = m.generation.find("token_weights");
-  if (it == m.generation.end() || !it->is_array() || token >= it->size()) return 1.0f;
+  if (it == m.generation.end() || !it->is_array() || token >= it->size() || !(*it)[token].is_number()) return 1.0f;
   return (*it)[token].get<float>();
+}
+
+bool prompt_weighted(const RunManifest& m) {
+  if (!m.generation.is_object()) return false;
+  const auto it = m.generation.find("prompt_weighted");
+  return it != m.generation.end() && it->is_boolean() && it->get<bool>();
 }
 
 bool same(const render::TokenSet& a, const render::TokenSet& b) { return a.tokens == b.tokens && a.padding == b.padding; }
@@ -41,8 +50,11 @@ TokensPanel::TokensPanel(StudioSelection* selection, QWidget* parent) : QWidget(
 std::vector<render::TokenSet> TokensPanel::defaultTokens(const RunManifest& m, bool has_padding) {
   const auto words = render::word_sets(m);
   if (!words.empty()) return {words.front()};
-  if (!m.tokens.empty()) return {render::resolve_token(m, "eos", has_padding)};
-  return {};
+  try {
+    return {render::resolve_token(m, "eos", has_padding)};
+  } catch (const std::exception&) {
+    return {};  // nothing to show first: the user picks
+  }
 }
 
 void TokensPanel::setRun(RunPtr run) {
@@ -81,7 +93,9 @@ void TokensPanel::setRun(RunPtr run) {
     add_item(item, w);
     words_[size_t(w.word)] = item;
   }
-  for (size_t t = 0; t < m.tokens.size(); ++t)
+  // EOS among the stored tokens only (a manifest may list more tokens than were captured).
+  const size_t stored = std::min(m.tokens.size(), size_t(std::max(0, m.capture.tokens)));
+  for (size_t t = 0; t < stored; ++t)
     if (m.tokens[t].word < 0) {
       eos_ = new QTreeWidgetItem(tree_);
       eos_->setText(0, tr("</s> (end of prompt)"));
@@ -95,7 +109,7 @@ void TokensPanel::setRun(RunPtr run) {
     padding_->setToolTip(0, tr("The attention mass that went to the 512 − T padding positions"));
     add_item(padding_, render::resolve_token(m, "padding", true));
   }
-  const bool weighted = m.generation.value("prompt_weighted", false);
+  const bool weighted = prompt_weighted(m);
   tree_->setColumnHidden(2, !weighted);
   hint_->setText(tr("%1 words, %2 tokens. Click a word; ctrl-click adds up to three.").arg(words.size()).arg(m.tokens.size()));
   showSelection();

@@ -164,6 +164,7 @@ void ViewerPanel::setRun(RunPtr run) {
 }
 
 void ViewerPanel::setReference(RunPtr reference) {
+  if (reference == reference_) return;
   reference_ = std::move(reference);
   ab_->setVisible(reference_ != nullptr);
   if (!reference_) ref_renderer_.reset(), ref_run_.reset();
@@ -292,7 +293,9 @@ void ViewerPanel::syncControls() {
   syncing_ = true;
   const ViewState& s = sel_->state();
   auto fill = [](QComboBox* box, const QStringList& labels, int current) {
-    if (box->count() != labels.size() || (labels.size() > 1 && box->itemText(1) != labels[1])) {
+    QStringList have;
+    for (int i = 0; i < box->count(); ++i) have << box->itemText(i);
+    if (have != labels) {
       box->clear();
       for (int i = 0; i < labels.size(); ++i) box->addItem(labels[i], i == 0 ? kMean : i - 1);
     }

@@ -107,7 +107,7 @@ View block_steps_view(const RunReader& run, const TokenSet& token, int block, co
   for (int frame : {0, last})
     for (int s = 0; s < run.steps(); ++s) jobs.push_back({{token, {s}, {block}, heads}, frame, s});
   CellBatch batch = render_cells(run, jobs, width, o);
-  if (previews) {  // Row 1: what the model believed the clean video was at that step.
+  if (previews && !batch.cells.empty()) {  // Row 1: what the model believed the clean video was at that step.
     std::vector<GridCell> row;
     const cv::Size size = batch.cells.front().image.size();
     for (int s = 0; s < run.steps(); ++s) row.push_back({backdrops.preview(s, size), false});

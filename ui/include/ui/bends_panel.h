@@ -57,6 +57,7 @@ class BendsPanel : public QWidget {
   void refreshList();
   void editorEdited();
   std::vector<int> chosenTokens() const;
+  void updateChosen();
 
   StudioSelection* sel_;
   std::shared_ptr<LiveBends> live_;

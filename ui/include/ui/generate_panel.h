@@ -9,6 +9,7 @@
 
 #include "ui/generate_settings.h"
 #include "ui/inference_worker.h"
+#include "ui/latest_task.h"
 #include "ui/model_probe.h"
 
 class QComboBox;
@@ -37,6 +38,7 @@ class GeneratePanel : public QWidget {
   void setSteps(int steps);
   void setCapture(const QString& capture);
   const ModelProbe& probe() const { return probe_; }
+  bool probing() const { return probing_; }  // the folder is being checked (off the UI thread)
   // Why Generate is disabled ("" when it is enabled).
   QString unavailableReason() const;
   QPushButton* generateButton() const { return generate_; }
@@ -56,13 +58,18 @@ class GeneratePanel : public QWidget {
   void message(QString text);
 
  private:
-  void reprobe();
+  void reprobe(bool force = false);
+  void showProbe();  // the probe result into the labels and defaults
   void updateEstimate();
   void updateButtons();
   void setRunning(bool running);
   QString defaultOutputDir() const;
 
   ModelProbe probe_;
+  LatestTask<ModelProbe> probe_task_;
+  QString probed_dir_;
+  bool probing_ = false;
+  QString estimate_error_;  // the capture text or the prompt's weight syntax, when malformed
   bool running_ = false;
   QLineEdit* model_;
   QLabel* model_status_;

@@ -26,6 +26,7 @@ struct GenerateSettings {
   QString out_dir;
   bool write_mp4 = true;   // video.mp4 in the run when done
   std::shared_ptr<LiveBends> bends;  // the Bends panel's live set (none: no bends)
+  quint64 request_id = 0;            // ascending per window; Cancel covers every id up to the newest
 };
 
 }  // namespace wanattn

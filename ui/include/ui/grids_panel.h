@@ -34,7 +34,8 @@ class GridsPanel : public QWidget {
   const cv::Mat& gridImage() const { return shown_.image; }
   const render::ComposedGrid& grid() const { return shown_.grid; }
   QString title() const { return shown_.title; }
-  bool rendering() const { return task_.busy(); }
+  // A grid is being composed, or will be once a scrub, drag or held key settles.
+  bool rendering() const;
   MapCanvas* canvas() const { return canvas_; }
   // The cell under a grid-image pixel: (row, col), or (-1, -1).
   std::pair<int, int> cellAt(QPoint grid_pixel) const;
@@ -50,6 +51,7 @@ class GridsPanel : public QWidget {
 
  private:
   struct Shown {
+    RunPtr run;  // the run it was composed from
     cv::Mat image;
     render::ComposedGrid grid;
     QString title;
@@ -70,7 +72,8 @@ class GridsPanel : public QWidget {
   QComboBox* kind_;
   QLabel* status_;
   MapCanvas* canvas_;
-  class QTimer* live_timer_;
+  class QTimer* live_timer_;    // batches redraws while slices arrive
+  class QTimer* settle_timer_;  // waits for a scrub, a drag or a held key to settle
 };
 
 }  // namespace wanattn

@@ -29,8 +29,14 @@ class InferenceWorker : public QObject {
   explicit InferenceWorker(QObject* parent = nullptr);
   ~InferenceWorker() override;
 
-  // Any thread: stops the run in progress after the current pass.
-  void requestCancel() { cancel_.store(true); }
+  // Any thread: stops the run in progress after the current pass, and every queued request
+  // whose id is <= `up_to` (an A/B pair is two requests) before it starts.
+  void requestCancel(quint64 up_to) {
+    quint64 seen = cancel_up_to_.load();
+    while (seen < up_to && !cancel_up_to_.compare_exchange_weak(seen, up_to)) {
+    }
+    cancel_.store(true);
+  }
   bool busy() const { return busy_.load(); }
 
  public Q_SLOTS:
@@ -51,6 +57,7 @@ class InferenceWorker : public QObject {
   std::unique_ptr<WanPipeline> pipeline_;
   QString pipeline_key_;  // model folder + device the cached pipeline was made for
   std::atomic<bool> cancel_{false};
+  std::atomic<quint64> cancel_up_to_{0};
   std::atomic<bool> busy_{false};
 };
 

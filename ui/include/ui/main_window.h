@@ -104,6 +104,8 @@ class MainWindow : public QMainWindow {
   BendsPanel* bends_;
   std::shared_ptr<LiveBends> live_bends_;
   QString ab_reference_dir_, ab_bent_dir_;
+  QString generating_dir_;      // the run the worker writes (live previews go there only)
+  quint64 last_request_id_ = 0;
   std::map<QString, QDockWidget*> docks_;
   QMenu* view_menu_ = nullptr;
   QMenu* recent_menu_ = nullptr;

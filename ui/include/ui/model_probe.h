@@ -21,8 +21,9 @@ struct ModelProbe {
   double default_guidance = 5, default_shift = 5;
   QString default_sampler;
   std::shared_ptr<const T5Tokenizer> tokenizer;
-  // Real tokens (EOS included) of `prompt`, or -1 without a tokenizer.
-  int count_tokens(const QString& prompt) const;
+  // Real tokens (EOS included) of `prompt`, or -1 without a tokenizer or when the prompt
+  // cannot be tokenized (malformed `(word:1.5)` syntax: `error` says where).
+  int count_tokens(const QString& prompt, QString* error = nullptr) const;
 };
 
 ModelProbe probe_model_folder(const QString& dir);

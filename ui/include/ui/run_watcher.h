@@ -17,7 +17,9 @@ class RunWatcher : public QObject {
  public:
   explicit RunWatcher(QObject* parent = nullptr);
 
-  // Opens the run (throws StoreError for a damaged one) and starts polling.
+  // Opens the run (throws StoreError for a damaged one) and starts polling while it is being
+  // written. Slices already written count as the opening state (one progressChanged, no
+  // sliceReady each); only later ones and later status changes are signalled.
   void open(const QString& dir, int interval_ms = 100);
   void close();
   // The reader views stay valid until close() or the next open().
