@@ -48,6 +48,12 @@ at::Tensor WanT2VCrossAttentionImpl::forward(const at::Tensor& x, const TextKV& 
   const auto dt = q->weight.scalar_type();
   const at::Tensor qa =
       rms_norm_rope(q->forward(x), norm_q->weight, {}, {}, heads, norm_q->eps).to(dt).view({B, L, heads, d}).transpose(1, 2);  // [B, n, L, d]
+  // Training (autograd recording, never capturing): plain SDPA, which every backend can
+  // differentiate, without the log-sum-exp nobody reads.
+  if (capture.sink == nullptr && at::GradMode::is_enabled() && (qa.requires_grad() || text.k.requires_grad())) {
+    const at::Tensor out = at::scaled_dot_product_attention(qa, text.k, text.v);
+    return o->forward(out.transpose(1, 2).reshape({B, L, dim}));
+  }
   // One kernel with or without capture, so capturing never changes the generated video.
   const auto [out, lse] = attention_with_lse(qa, text.k, text.v);  // [B, n, L, d], [B, n, L]
   if (capture.sink != nullptr) {
