@@ -139,7 +139,9 @@ std::pair<at::Tensor, at::Tensor> latent_statistics(const TrainOptions& o, uint6
     z.push_back(demo::encode_latents(demo::render_clips(s, o.frames, o.height, o.width, o.device)).to(at::kDouble));
   }
   const at::Tensor all = at::cat(z).transpose(0, 1).flatten(1);  // [16, N]
-  return {all.mean(1).to(at::kCPU), all.std(1).clamp_min(1e-3).to(at::kCPU)};
+  const at::Tensor mean = all.mean(1);
+  const at::Tensor std = (all - mean.unsqueeze(1)).pow(2).mean(1).sqrt().clamp_min(1e-3);
+  return {mean.to(at::kCPU), std.to(at::kCPU)};
 }
 
 std::vector<double> to_vector(const at::Tensor& t) {
@@ -314,7 +316,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   parts.dtype = o.weights_dtype;
   parts.extra = extra;
   write_wan_diffusers_folder(result.model_dir, parts);
-  result.weights_digest = digest({dit.ptr().get(), text.ptr().get(), vae.ptr().get()}, o.weights_dtype);
+  result.weights_digest = digest({dit.ptr().get(), text.ptr().get()}, o.weights_dtype) + "-" + digest({vae.ptr().get()}, at::kFloat);
   fmt::print(log, "wrote {} ({} steps in {:.1f} s; weights digest {})\n", result.model_dir, result.steps_done, result.seconds,
              result.weights_digest);
   return result;

@@ -5,6 +5,7 @@
 // GPU machine; tests/model/demo_tests.cmake runs a tiny CPU version.
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 
 #include "demo_evaluation.h"
 #include "demo_training.h"
+#include "model/demo_render.h"
 #include "model/demo_scene.h"
 #include "model/torch_runtime.h"
 
@@ -34,6 +36,28 @@ class Tee : public std::streambuf {
   std::streambuf *a_, *b_;
 };
 
+// A picture of the training data: n clips from the training stream's seed, frames 0, F/4,
+// F/2, 3F/4 and F-1 side by side, one clip per row; captions on `log`.
+void write_data_sheet(const wanattn::train::TrainOptions& o, int n, const std::string& path, std::ostream& log) {
+  using namespace wanattn;
+  demo::Rng rng(o.seed);
+  demo::SceneOptions so;
+  so.frames = o.frames;
+  so.aspect = double(o.width) / o.height;
+  std::ofstream ppm(path, std::ios::binary);
+  ppm << "P6\n" << o.width * 5 << " " << o.height * n << "\n255\n";
+  for (int i = 0; i < n; ++i) {
+    const demo::Scene s = demo::sample_scene(rng, so);
+    fmt::print(log, "{:>3}: {}\n", i, s.caption());
+    const at::Tensor fr = demo::render_frames_u8(s, o.frames, o.height, o.width);  // [F, H, W, 3]
+    std::vector<at::Tensor> cols;
+    for (int c = 0; c < 5; ++c) cols.push_back(fr[c * (o.frames - 1) / 4]);
+    const at::Tensor row = at::cat(cols, 1).contiguous();  // [H, 5W, 3]
+    ppm.write(reinterpret_cast<const char*>(row.data_ptr<uint8_t>()), std::streamsize(row.numel()));
+  }
+  fmt::print(log, "wrote {}\n", path);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -43,6 +67,7 @@ int main(int argc, char** argv) {
   std::string device = "auto", size = "128x128", dtype = "fp16";
   int eval_steps = 0;
   bool no_eval = false;
+  int dump_data = 0;
   app.add_option("--out", o.out, "Output folder (model/, curve.csv, eval.json, samples.ppm, train.log)")->required();
   app.add_option("--device", device, "auto, cuda or cpu")->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of everything: data, initialisation, noise")->capture_default_str();
@@ -72,6 +97,7 @@ int main(int argc, char** argv) {
   app.add_option("--default-guidance", o.default_guidance, "Guidance the folder recommends")->capture_default_str();
   app.add_option("--eval-steps", eval_steps, "Sampler steps of the evaluation (0: the folder's)");
   app.add_flag("--no-eval", no_eval, "Skip generating the held-out prompts afterwards");
+  app.add_option("--dump-data", dump_data, "Only write N training clips as OUT/data.ppm (5 frames each) and their captions");
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -91,6 +117,10 @@ int main(int argc, char** argv) {
     fmt::print(log, "wanattn-train-demo: {}\n{}\n", fmt::join(std::vector<std::string>(argv + 1, argv + argc), " "),
                describe(torch_runtime()));
     if (o.device.is_cpu()) fmt::print(log, "CPU threads: {}\n", at::get_num_threads());
+    if (dump_data > 0) {
+      write_data_sheet(o, dump_data, (std::filesystem::path(o.out) / "data.ppm").string(), log);
+      return 0;
+    }
     const train::TrainResult r = train::train_demo(o, log);
     nlohmann::json summary = {{"steps", r.steps_done}, {"stopped_early", r.stopped_early}, {"train_seconds", r.seconds},
                               {"final_loss", r.final_loss}, {"final_vae_l1", r.final_vae_loss},

@@ -115,13 +115,18 @@ double wrap_pi(double a) {
   return a;
 }
 
-}  // namespace
+// Each pixel's colour index (-1: background).
+std::vector<int8_t> label_pixels(const uint8_t* frame, int H, int W, const DetectorOptions& opt) {
+  std::vector<int8_t> labels(size_t(H) * W);
+  const auto& hues = palette_hues();
+  for (int i = 0; i < H * W; ++i) labels[size_t(i)] = int8_t(colour_of(frame + 3 * size_t(i), hues, opt.min_chroma));
+  return labels;
+}
 
-FrameObject detect_in_frame(const uint8_t* frame, int H, int W, Colour colour, const DetectorOptions& opt) {
+FrameObject object_of(const std::vector<int8_t>& labels, int H, int W, Colour colour, const DetectorOptions& opt) {
   FrameObject o;
   o.mask.assign(size_t(H) * W, 0);
-  const auto& hues = palette_hues();
-  for (int i = 0; i < H * W; ++i) o.mask[size_t(i)] = colour_of(frame + 3 * size_t(i), hues, opt.min_chroma) == int(colour);
+  for (size_t i = 0; i < labels.size(); ++i) o.mask[i] = labels[i] == int(colour);
   const int area = keep_largest_blob(o.mask, H, W);
   if (area < opt.min_area_fraction * H * W) {
     std::fill(o.mask.begin(), o.mask.end(), 0);
@@ -149,16 +154,24 @@ FrameObject detect_in_frame(const uint8_t* frame, int H, int W, Colour colour, c
   return o;
 }
 
+}  // namespace
+
+FrameObject detect_in_frame(const uint8_t* frame, int H, int W, Colour colour, const DetectorOptions& opt) {
+  return object_of(label_pixels(frame, H, W, opt), H, W, colour, opt);
+}
+
 std::vector<TrackedObject> detect_objects(const uint8_t* frames, int F, int H, int W, const DetectorOptions& opt) {
   std::vector<TrackedObject> found;
   const size_t frame_bytes = size_t(H) * W * 3;
+  std::vector<std::vector<int8_t>> labels;
+  for (int f = 0; f < F; ++f) labels.push_back(label_pixels(frames + f * frame_bytes, H, W, opt));
   for (Colour c : kColours) {
     TrackedObject t;
     t.colour = c;
     std::map<Shape, int> votes;
     std::vector<int> seen;
     for (int f = 0; f < F; ++f) {
-      t.frames.push_back(detect_in_frame(frames + f * frame_bytes, H, W, c, opt));
+      t.frames.push_back(object_of(labels[size_t(f)], H, W, c, opt));
       if (t.frames.back().found) ++votes[t.frames.back().shape], seen.push_back(f);
     }
     t.frames_found = int(seen.size());

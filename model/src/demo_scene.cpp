@@ -38,10 +38,10 @@ SceneObject draw_object(const ObjectSpec& spec, Rng& rng, int frames, double w, 
   const int last = std::max(frames - 1, 1);
   o.angle0 = rng.uniform(0, 2 * kPi);
   if (spec.motion == Motion::Grows) {
-    o.radius0 = rng.uniform(0.08, 0.10);
+    o.radius0 = rng.uniform(0.08, 0.11);
     o.growth = (rng.uniform(1.6, 1.9) - 1.0) / last;
   } else {
-    o.radius0 = rng.uniform(0.11, 0.16);
+    o.radius0 = rng.uniform(0.12, 0.17);
   }
   if (spec.motion == Motion::Spins) o.spin = (rng.chance(0.5) ? 1 : -1) * rng.uniform(3.0, 5.0) * kPi / 180;
   double vx = 0, vy = 0;

@@ -1,6 +1,7 @@
 #include "model/fused_ops.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include <atomic>
 #include <initializer_list>

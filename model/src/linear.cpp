@@ -1,6 +1,7 @@
 #include "model/linear.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include "model/module_options.h"
 

@@ -1,6 +1,7 @@
 #include "model/wan_cross_attention.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include <cmath>
 

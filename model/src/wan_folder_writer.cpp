@@ -25,7 +25,7 @@ void write_json(const fs::path& path, const nlohmann::json& j) {
 }
 
 // The module's parameters under the names `rename` gives them, in `dtype`.
-std::vector<std::pair<std::string, at::Tensor>> weights_of(torch::nn::Module& m, at::ScalarType dtype,
+std::vector<std::pair<std::string, at::Tensor>> weights_of(const torch::nn::Module& m, at::ScalarType dtype,
                                                            const std::function<std::string(const std::string&)>& rename) {
   std::vector<std::pair<std::string, at::Tensor>> out;
   for (const auto& p : m.named_parameters(/*recurse=*/true)) {
@@ -50,14 +50,14 @@ nlohmann::json transformer_config(const WanConfig& c) {
           {"num_attention_heads", c.num_heads},
           {"num_layers", c.num_layers},
           {"out_channels", c.out_dim},
-          {"patch_size", {c.patch[0], c.patch[1], c.patch[2]}},
+          {"patch_size", nlohmann::json::array({c.patch[0], c.patch[1], c.patch[2]})},
           {"qk_norm", "rms_norm_across_heads"},
           {"rope_max_seq_len", c.rope_max_seq_len},
           {"text_dim", c.text_dim}};
 }
 
 nlohmann::json text_encoder_config(const UMT5Config& c, at::ScalarType dtype) {
-  return {{"architectures", {"UMT5EncoderModel"}},
+  return {{"architectures", nlohmann::json::array({"UMT5EncoderModel"})},
           {"model_type", "umt5"},
           {"d_model", c.d_model},
           {"d_kv", c.d_kv},
@@ -123,11 +123,11 @@ void write_wan_diffusers_folder(const std::string& dir_in, const WanFolderParts&
     for (const char* sub : {"transformer", "text_encoder", "tokenizer", "vae", "scheduler"}) fs::create_directories(tmp / sub);
     write_json(tmp / "model_index.json", {{"_class_name", "WanPipeline"},
                                           {"_diffusers_version", kDiffusersVersion},
-                                          {"scheduler", {"diffusers", "UniPCMultistepScheduler"}},
-                                          {"text_encoder", {"transformers", "UMT5EncoderModel"}},
-                                          {"tokenizer", {"transformers", "T5TokenizerFast"}},
-                                          {"transformer", {"diffusers", "WanTransformer3DModel"}},
-                                          {"vae", {"diffusers", "AutoencoderKLWan"}}});
+                                          {"scheduler", nlohmann::json::array({"diffusers", "UniPCMultistepScheduler"})},
+                                          {"text_encoder", nlohmann::json::array({"transformers", "UMT5EncoderModel"})},
+                                          {"tokenizer", nlohmann::json::array({"transformers", "T5TokenizerFast"})},
+                                          {"transformer", nlohmann::json::array({"diffusers", "WanTransformer3DModel"})},
+                                          {"vae", nlohmann::json::array({"diffusers", "AutoencoderKLWan"})}});
     write_json(tmp / "transformer" / "config.json", transformer_config(p.dit->config()));
     write_safetensors((tmp / "transformer" / "diffusion_pytorch_model.safetensors").string(),
                       weights_of(*p.dit, p.dtype, [](const std::string& k) { return dit_key_to_diffusers(k); }));
@@ -137,7 +137,7 @@ void write_wan_diffusers_folder(const std::string& dir_in, const WanFolderParts&
     const int R = p.vae->config().decoder_res_blocks();
     write_json(tmp / "vae" / "config.json", vae_config(p.vae->config()));
     write_safetensors((tmp / "vae" / "diffusion_pytorch_model.safetensors").string(),
-                      weights_of(*p.vae, p.dtype, [R](const std::string& k) { return vae_key_to_diffusers(k, R); }));
+                      weights_of(*p.vae, p.vae_dtype, [R](const std::string& k) { return vae_key_to_diffusers(k, R); }));
     write_json(tmp / "scheduler" / "scheduler_config.json", scheduler_config(p.flow_shift));
     fs::copy_file(spm, tmp / "tokenizer" / "spiece.model");
     const fs::path tok_cfg = fs::path(p.tokenizer_dir) / "tokenizer_config.json";

@@ -1,5 +1,6 @@
 #include "model/wan_train_init.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <cmath>

@@ -12,7 +12,6 @@
 
 #include <filesystem>
 #include <opencv2/core.hpp>
-#include <thread>
 
 #include "core/render/heatmap.h"
 #include "core/render/look.h"
@@ -145,7 +144,6 @@ TEST_CASE("demo model: the default folder, loaded by the ordinary loaders", "[de
 
 TEST_CASE("demo model: held-out prompts give the asked object, and the shape word's map peaks inside it", "[demo]") {
   if (!demo::builtin_model_present()) WANATTN_SKIP("no trained demo model in " + demo::builtin_model_dir() + " yet");
-  torch::set_num_threads(std::max(1, std::min(2, int(std::thread::hardware_concurrency()))));
   test::TempDir tmp("demo-model");
   WanPipeline pipeline(find_wan_model_folder(demo::builtin_model_dir()), PipelineOptions{});
   std::vector<Judged> all;

@@ -24,7 +24,8 @@ struct WanFolderParts {
   WanVae vae{nullptr};
   std::string tokenizer_dir;       // its spiece.model and tokenizer_config.json are copied
   double flow_shift = 3.0;         // scheduler/scheduler_config.json: UniPC, flow sigmas
-  at::ScalarType dtype = at::kHalf;  // stored dtype of every weight
+  at::ScalarType dtype = at::kHalf;      // stored dtype of the DiT and text-encoder weights
+  at::ScalarType vae_dtype = at::kFloat; // the VAE's: small, and its rounding grows through the convs
   nlohmann::json extra;            // written as wanattn.json at the root when not null
 };
 
