@@ -11,6 +11,7 @@ target_sources(wanattn_model PRIVATE
   src/wan_train_init.cpp
   src/adamw.cpp
   src/wan_folder_writer.cpp
+  src/wan_vae_sequence.cpp
 )
 # builtin_model_dir(): resources/demo of this source tree (or $WANATTN_DEMO_MODEL).
 set_source_files_properties(src/demo_model.cpp PROPERTIES COMPILE_DEFINITIONS "WANATTN_SOURCE_DIR=\"${PROJECT_SOURCE_DIR}\"")

@@ -22,6 +22,7 @@
 #include "model/wan_model.h"
 #include "model/wan_train_init.h"
 #include "model/wan_vae.h"
+#include "model/wan_vae_sequence.h"
 
 namespace fs = std::filesystem;
 
@@ -246,7 +247,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
     const at::Tensor eps = at::randn(b.latents.sizes(), gen, f32);
     const at::Tensor s5 = sigma.view({-1, 1, 1, 1, 1});
     const at::Tensor xt = (1 - s5) * b.latents + s5 * eps;
-    const WanText txt = dit->prepare_text(text->forward(b.ids, b.mask));
+    const WanText txt = dit->prepare_text(text->forward(b.ids, b.mask), /*compact=*/true);
     const at::Tensor v = dit->forward(xt, sigma * 1000, txt);
     const at::Tensor loss = at::mse_loss(v, eps - b.latents);
     loss.backward();
@@ -254,10 +255,11 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
     loss_sum += loss.detach();
     ++loss_n;
 
-    // The decoder learns to invert the fixed encoder, through the pipeline's own chunked decode.
+    // The decoder learns to invert the fixed encoder: the pipeline's decode, the whole clip at
+    // once (equal to the chunked decode: tests/model/test_demo_training.cpp).
     if (step % o.vae_every == 0) {
       const int n = std::min(o.vae_batch, o.batch);
-      const at::Tensor rec = vae->decode_unclamped(b.latents.narrow(0, 0, n));
+      const at::Tensor rec = decode_whole_sequence(vae, b.latents.narrow(0, 0, n));
       const at::Tensor vl = (rec - b.clips.narrow(0, 0, n)).abs().mean();
       vl.backward();
       vgnorm = vae_opt.step(schedule(o.vae_lr, step, o.warmup, o.steps));

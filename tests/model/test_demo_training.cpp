@@ -21,6 +21,7 @@
 #include "model/wan_random_init.h"
 #include "model/wan_train_init.h"
 #include "model/wan_vae_loader.h"
+#include "model/wan_vae_sequence.h"
 #include "support/model_checks.h"
 #include "support/temp_dir.h"
 // Last: torch headers define their own CHECK macro, which must not replace Catch's.
@@ -138,6 +139,34 @@ TEST_CASE("demo training: AdamW (fused, clipped, EMA) fits a batch", "[fast]") {
   const auto ema = opt.ema();
   REQUIRE(ema.size() == params.size());
   CHECK(!at::equal(ema[0], params[0]));
+}
+
+TEST_CASE("demo training: the VAE decode over the whole sequence equals the chunked decode", "[fast]") {
+  torch::NoGradGuard no_grad;
+  Tiny t = make_tiny(12);
+  at::manual_seed(5);
+  for (int64_t frames : {1, 2, 4}) {
+    const at::Tensor z = at::randn({2, 16, frames, 4, 6});
+    const at::Tensor whole = decode_whole_sequence(t.vae, z), chunked = t.vae->decode_unclamped(z);
+    REQUIRE(whole.sizes() == chunked.sizes());
+    CHECK(whole.size(2) == 1 + 4 * (frames - 1));
+    CHECK(test::max_relative_error(whole, chunked) <= 1e-5);
+  }
+}
+
+TEST_CASE("demo training: compact text (one padding row for all) is the same attention as 512 rows", "[fast]") {
+  torch::NoGradGuard no_grad;
+  Tiny t = make_tiny(12);
+  const Inputs in = make_inputs();
+  at::manual_seed(2);
+  const at::Tensor x = at::randn(in.latents.sizes()), ts = at::tensor({900.f, 40.f});
+  const at::Tensor ctx = t.text->forward(in.ids, in.mask);
+  const WanText full = t.dit->prepare_text(ctx), compact = t.dit->prepare_text(ctx, /*compact=*/true);
+  CHECK(full.blocks[0].k.size(2) == 512);
+  CHECK(compact.blocks[0].k.size(2) == 7);
+  CHECK(test::max_relative_error(t.dit->forward(x, ts, compact), t.dit->forward(x, ts, full)) <= 1e-5);
+  test::MemorySink sink(3);
+  CHECK_THROWS_WITH(t.dit->forward(x, ts, compact, WanForwardOptions{&sink, 0}), ContainsSubstring("full 512-slot"));
 }
 
 #if WANATTN_HAVE_TOKENIZER
