@@ -19,7 +19,7 @@ struct TrainOptions {
   std::string out;                 // OUT/model (the folder), OUT/curve.csv, OUT/tokenizer
   at::Device device = at::kCPU;
   uint64_t seed = 58;
-  int steps = 4000;                // DiT + text-encoder updates
+  int steps = 3500;                // DiT + text-encoder updates
   int batch = 64;                  // clips per DiT update
   int vae_every = 2;               // a decoder update every n steps
   int vae_batch = 4;               // clips per decoder update (the first of the DiT batch)
