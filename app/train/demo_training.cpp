@@ -260,7 +260,10 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
     if (step % o.vae_every == 0) {
       const int n = std::min(o.vae_batch, o.batch);
       const at::Tensor rec = decode_whole_sequence(vae, b.latents.narrow(0, 0, n));
-      const at::Tensor vl = (rec - b.clips.narrow(0, 0, n)).abs().mean();
+      const at::Tensor diff = rec - b.clips.narrow(0, 0, n);
+      // Squared error: its gradient grows with the error, so the few wrong object pixels
+      // outvote the many almost-right background ones (L1 alone learnt colour far later).
+      const at::Tensor vl = diff.pow(2).mean() + 0.1 * diff.abs().mean();
       vl.backward();
       vgnorm = vae_opt.step(schedule(o.vae_lr, step, o.warmup, o.steps));
       vae_sum += vl.detach();

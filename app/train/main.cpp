@@ -14,6 +14,7 @@
 #include <iostream>
 #include <torch/torch.h>
 
+#include "demo_diagnose.h"
 #include "demo_evaluation.h"
 #include "demo_training.h"
 #include "model/demo_render.h"
@@ -68,6 +69,7 @@ int main(int argc, char** argv) {
   int eval_steps = 0;
   bool no_eval = false;
   int dump_data = 0;
+  std::string diagnose;
   app.add_option("--out", o.out, "Output folder (model/, curve.csv, eval.json, samples.ppm, train.log)")->required();
   app.add_option("--device", device, "auto, cuda or cpu")->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of everything: data, initialisation, noise")->capture_default_str();
@@ -97,6 +99,7 @@ int main(int argc, char** argv) {
   app.add_option("--default-guidance", o.default_guidance, "Guidance the folder recommends")->capture_default_str();
   app.add_option("--eval-steps", eval_steps, "Sampler steps of the evaluation (0: the folder's)");
   app.add_flag("--no-eval", no_eval, "Skip generating the held-out prompts afterwards");
+  app.add_option("--diagnose", diagnose, "Only picture MODEL_DIR part by part (OUT/diagnose.ppm), see demo_diagnose.h");
   app.add_option("--dump-data", dump_data, "Only write N training clips as OUT/data.ppm (5 frames each) and their captions");
   CLI11_PARSE(app, argc, argv);
 
@@ -117,6 +120,10 @@ int main(int argc, char** argv) {
     fmt::print(log, "wanattn-train-demo: {}\n{}\n", fmt::join(std::vector<std::string>(argv + 1, argv + argc), " "),
                describe(torch_runtime()));
     if (o.device.is_cpu()) fmt::print(log, "CPU threads: {}\n", at::get_num_threads());
+    if (!diagnose.empty()) {
+      train::diagnose_demo(diagnose, (std::filesystem::path(o.out) / "diagnose.ppm").string(), 6, o.seed + 77, o.device, log);
+      return 0;
+    }
     if (dump_data > 0) {
       write_data_sheet(o, dump_data, (std::filesystem::path(o.out) / "data.ppm").string(), log);
       return 0;

@@ -71,8 +71,16 @@ void wan_vae_training_init(WanVae& vae, uint64_t seed) {
       t.copy_(uniform(t.sizes(), 1.0 / std::sqrt(fan_in), gen));
     }
   }
-  for (auto& m : vae->modules(/*include_self=*/false))
+  for (auto& m : vae->modules(/*include_self=*/false)) {
     if (auto* att = m->as<VaeAttentionBlock>()) att->proj_weight.zero_();
+    // Each residual block starts as its shortcut (its last conv zero, as Fixup/ReZero do):
+    // the decoder begins as a plain upsampling path and learns colour in a few hundred
+    // steps instead of thousands, which the demo's GPU budget needs.
+    if (auto* res = m->as<VaeResidualBlock>()) {
+      res->conv2->weight.zero_();
+      res->conv2->bias.zero_();
+    }
+  }
 }
 
 }  // namespace wanattn

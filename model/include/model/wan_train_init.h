@@ -18,7 +18,8 @@ namespace wanattn {
 void wan_training_init(WanModel& model, uint64_t seed);
 
 // Conv weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (torch.nn.Conv3d's default),
-// RMS gammas 1, the mid attention's output projection 0 (the official VAE's init).
+// RMS gammas 1, the mid attention's output projection 0 (the official VAE's init), and each
+// residual block's last conv 0 (so the untrained decoder is a plain upsampling path).
 void wan_vae_training_init(WanVae& vae, uint64_t seed);
 
 }  // namespace wanattn
