@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "generate_args.h"
+#include "model/demo_model.h"
 #include "model/wan_pipeline.h"
 #ifdef WANATTN_HAVE_RENDER
 #include "core/render/video_export.h"
@@ -41,7 +42,18 @@ void run_generate(GenerateArgs& a, const CLI::App& cmd) {
   apply_manifest(cmd, a);
   const bool tty = ::isatty(2);
   PipelineOptions options = pipeline_options(a);
-  WanPipeline pipeline(find_wan_model_folder(a.model, a.parts), options);
+  // No model named at all: the built-in demo model (docs/demo-model.md).
+  std::string model = a.model;
+  const WanModelParts& p = a.parts;
+  if (model.empty() && p.transformer.empty() && p.text_encoder.empty() && p.tokenizer.empty() && p.vae.empty()) {
+    model = demo::builtin_model_dir();
+    if (!demo::builtin_model_present())
+      throw std::invalid_argument(fmt::format("no --model given, and the built-in demo model is not in {} (this checkout "
+                                              "has no trained demo model: tools/train_demo.sh makes one; docs/demo-model.md)",
+                                              model));
+    fmt::print(stderr, "no --model: using the built-in demo model ({})\n", model);
+  }
+  WanPipeline pipeline(find_wan_model_folder(model, a.parts), options);
   GenerateRequest rq = generate_request(a, pipeline.defaults());
   if (!a.seed) fmt::print(stderr, "seed {} (pass --seed to repeat this run)\n", rq.seed);
   if (!a.from_manifest.empty()) fmt::print(stderr, "re-making the run of {}\n", a.from_manifest);

@@ -15,7 +15,7 @@ namespace wanattn::cli {
 
 void add_generate_options(CLI::App& cmd, GenerateArgs& a, bool with_model) {
   if (with_model) {
-    cmd.add_option("--model", a.model, "Wan2.1 T2V folder (diffusers or official layout)");
+    cmd.add_option("--model", a.model, "Wan2.1 T2V folder (diffusers or official layout); none: the built-in demo model");
     cmd.add_option("--transformer", a.parts.transformer, "DiT weights elsewhere (e.g. a ComfyUI file)");
     cmd.add_option("--text-encoder", a.parts.text_encoder, "UMT5-XXL weights elsewhere");
     cmd.add_option("--tokenizer", a.parts.tokenizer, "Folder with the umT5 spiece.model");
@@ -33,8 +33,8 @@ void add_generate_options(CLI::App& cmd, GenerateArgs& a, bool with_model) {
   cmd.add_option("--sampler", a.sampler, "unipc or euler (default: the folder's)")->check(CLI::IsMember({"unipc", "euler"}));
   cmd.add_option("--grid", a.grid, "Sigma grid: official or diffusers (default: the folder's layout)")
       ->check(CLI::IsMember({"official", "diffusers"}));
-  cmd.add_option("--size", a.size, "WIDTHxHEIGHT, multiples of 16")->capture_default_str();
-  cmd.add_option("--frames", a.frames, "Video frames, 4n+1")->capture_default_str();
+  cmd.add_option("--size", a.size, "WIDTHxHEIGHT, multiples of 16 (default: the model's; Wan2.1 832x480)");
+  cmd.add_option("--frames", a.frames, "Video frames, 4n+1 (default: the model's; Wan2.1 81)");
   cmd.add_option("--capture", a.capture,
                  "What to capture: all | none | 'steps=0-9,20 blocks=0-29/3 heads=mean padding=no'")
       ->capture_default_str();
@@ -103,7 +103,7 @@ PipelineOptions pipeline_options(const GenerateArgs& a) {
   return o;
 }
 
-GenerateRequest generate_request(const GenerateArgs& a, const WanModelDefaults&) {
+GenerateRequest generate_request(const GenerateArgs& a, const WanModelDefaults& defaults) {
   GenerateRequest rq;
   rq.prompt = a.prompt;
   rq.negative = a.negative;
@@ -113,18 +113,19 @@ GenerateRequest generate_request(const GenerateArgs& a, const WanModelDefaults&)
   rq.shift = a.shift;
   rq.sampler = a.sampler;
   if (a.grid) rq.grid = *a.grid == "official" ? FlowGrid::Official : FlowGrid::Diffusers;
-  const auto x = a.size.find('x');
+  const std::string size = a.size.value_or(fmt::format("{}x{}", defaults.width, defaults.height));
+  const auto x = size.find('x');
   try {
     if (x == std::string::npos) throw std::invalid_argument("no x");
     size_t used = 0;
-    rq.width = std::stoi(a.size.substr(0, x), &used);
+    rq.width = std::stoi(size.substr(0, x), &used);
     if (used != x) throw std::invalid_argument("width");
-    rq.height = std::stoi(a.size.substr(x + 1), &used);
-    if (used != a.size.size() - x - 1) throw std::invalid_argument("height");
+    rq.height = std::stoi(size.substr(x + 1), &used);
+    if (used != size.size() - x - 1) throw std::invalid_argument("height");
   } catch (const std::exception&) {
-    throw std::invalid_argument(fmt::format("--size {}: expected WIDTHxHEIGHT, e.g. 832x480", a.size));
+    throw std::invalid_argument(fmt::format("--size {}: expected WIDTHxHEIGHT, e.g. 832x480", size));
   }
-  rq.frames = a.frames;
+  rq.frames = a.frames.value_or(defaults.frames);
   rq.capture = parse_capture_spec(a.capture);
   rq.out_dir = a.out;
   rq.bends = a.bends_file.empty() ? a.replay_bends : constant_bends(load_bend_set(a.bends_file));

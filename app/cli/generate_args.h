@@ -19,8 +19,8 @@ struct GenerateArgs {
   std::optional<int> steps;
   std::optional<double> guidance, shift;
   std::optional<std::string> sampler, grid;
-  std::string size = "832x480";
-  int frames = 81;
+  std::optional<std::string> size;  // default: the model folder's (Wan2.1: 832x480, 81 frames)
+  std::optional<int> frames;
   std::string capture = "all";
   std::string device = "auto", vae_dtype = "fp32", noise_device = "model";
   std::string cache_dir;

@@ -1,9 +1,11 @@
 #include "model/fused_ops.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include <atomic>
 #include <cmath>
+#include <initializer_list>
 
 #if WANATTN_HAVE_CUDA_KERNELS
 #include "cuda/fused_kernels.h"
@@ -13,6 +15,15 @@ namespace wanattn {
 namespace {
 
 std::atomic<bool> g_enabled{true};
+
+// The kernels have no backward: while autograd records through any input (training), the
+// plain ops below run instead.
+bool recording(std::initializer_list<const at::Tensor*> inputs) {
+  if (!at::GradMode::is_enabled()) return false;
+  for (const at::Tensor* t : inputs)
+    if (t->defined() && t->requires_grad()) return true;
+  return false;
+}
 
 bool use_kernels(const at::Tensor& x) {
   return WANATTN_HAVE_CUDA_KERNELS && g_enabled.load() && x.is_cuda() && x.size(-1) % 2 == 0;
@@ -26,12 +37,18 @@ void set_fused_ops_enabled(bool enabled) { g_enabled = enabled; }
 at::Tensor norm_scale_shift(const at::Tensor& x, const at::Tensor& scale, const at::Tensor& shift, double eps,
                             at::ScalarType out_dtype) {
 #if WANATTN_HAVE_CUDA_KERNELS
-  if (use_kernels(x) && x.scalar_type() == at::kFloat) return cuda::norm_scale_shift(x, scale, shift, eps, out_dtype);
+  if (use_kernels(x) && x.scalar_type() == at::kFloat && !recording({&x, &scale, &shift}))
+    return cuda::norm_scale_shift(x, scale, shift, eps, out_dtype);
 #endif
   return (at::layer_norm(x.to(at::kFloat), {x.size(-1)}, {}, {}, eps) * scale + shift).to(out_dtype);
 }
 
 void add_gated_(at::Tensor& x, const at::Tensor& y, const at::Tensor& gate) {
+  // Out of place while recording: the norm that read x keeps it for its backward.
+  if (recording({&x, &y, &gate})) {
+    x = x + (gate.defined() ? y.to(at::kFloat) * gate : y.to(at::kFloat));
+    return;
+  }
 #if WANATTN_HAVE_CUDA_KERNELS
   if (use_kernels(x) && x.is_contiguous()) return cuda::add_gated_(x, y, gate);
 #endif
@@ -41,7 +58,7 @@ void add_gated_(at::Tensor& x, const at::Tensor& y, const at::Tensor& gate) {
 at::Tensor rms_norm_rope(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& cos, const at::Tensor& sin,
                          int64_t heads, double eps) {
 #if WANATTN_HAVE_CUDA_KERNELS
-  if (use_kernels(x)) return cuda::rms_norm_rope(x, weight, cos, sin, heads, eps);
+  if (use_kernels(x) && !recording({&x, &weight})) return cuda::rms_norm_rope(x, weight, cos, sin, heads, eps);
 #endif
   const at::Tensor xf = x.to(at::kFloat);
   at::Tensor y = (xf * at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true) + eps)).to(x.scalar_type()).to(at::kFloat) * weight;
@@ -59,7 +76,8 @@ at::Tensor vae_rms_norm(const at::Tensor& x, const at::Tensor& gamma, bool silu)
 #if WANATTN_HAVE_CUDA_KERNELS
   const bool channels_last = (x.dim() == 5 && x.is_contiguous(at::MemoryFormat::ChannelsLast3d)) ||
                              (x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast));
-  if (WANATTN_HAVE_CUDA_KERNELS && g_enabled.load() && x.is_cuda() && channels_last && x.size(1) > 1)
+  if (WANATTN_HAVE_CUDA_KERNELS && g_enabled.load() && x.is_cuda() && channels_last && x.size(1) > 1 &&
+      !recording({&x, &gamma}))
     return cuda::vae_rms_norm(x, gamma, silu);
 #endif
   // Normalised in fp32 whatever the storage dtype (diffusers does so for half types).

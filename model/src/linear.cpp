@@ -1,6 +1,7 @@
 #include "model/linear.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include "model/module_options.h"
 
@@ -23,7 +24,9 @@ at::Tensor LinearImpl::forward(const at::Tensor& x) const {
 }
 
 at::Tensor LinearImpl::forward_gelu_tanh(const at::Tensor& x) const {
-  if (!x.is_cuda() || !bias.defined()) return at::gelu(forward(x), "tanh");
+  // The epilogue GELU (_addmm_activation) has no backward: plain ops while autograd records.
+  const bool recording = at::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad());
+  if (!x.is_cuda() || !bias.defined() || recording) return at::gelu(forward(x), "tanh");
   const auto sizes = x.sizes().vec();
   const at::Tensor x2 = x.to(weight.scalar_type()).reshape({-1, sizes.back()});
   at::Tensor y = at::_addmm_activation(bias, x2, weight.t(), 1, 1, /*use_gelu=*/true);  // tanh approximation

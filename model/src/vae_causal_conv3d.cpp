@@ -37,7 +37,16 @@ at::Tensor VaeCausalConv3dImpl::conv(const at::Tensor& x, const at::Tensor& hist
     in = at::cat(parts, 2);
   }
   if (channels_last) in = in.contiguous(at::MemoryFormat::ChannelsLast3d);
-  return at::conv3d(in, channels_last ? weight_cl : weight, bias, {1, 1, 1}, {0, padding[1], padding[2]});
+  if (!in.is_cpu()) return at::conv3d(in, channels_last ? weight_cl : weight, bias, {1, 1, 1}, {0, padding[1], padding[2]});
+  // libtorch's CPU conv3d runs these narrow convs 20-50x slower than conv2d does the same
+  // arithmetic (1-5 against 60 GFLOP/s on one core of the dev machine, docs/demo-model.md):
+  // each output frame is one conv2d over its window of kt input frames stacked as channels.
+  const int64_t B = in.size(0), C = in.size(1), H = in.size(3), W = in.size(4);
+  const int64_t O = weight.size(0), kt = weight.size(2), T = in.size(2) - kt + 1;
+  const at::Tensor windows = in.unfold(2, kt, 1).permute({0, 2, 5, 1, 3, 4}).reshape({B * T, kt * C, H, W});
+  const at::Tensor w2 = weight.permute({0, 2, 1, 3, 4}).reshape({O, kt * C, weight.size(3), weight.size(4)});
+  const at::Tensor out = at::conv2d(windows, w2, bias, {1, 1}, {padding[1], padding[2]});  // [B*T, O, H', W']
+  return out.view({B, T, O, out.size(2), out.size(3)}).permute({0, 2, 1, 3, 4}).contiguous();
 }
 
 at::Tensor VaeCausalConv3dImpl::forward_cached(const at::Tensor& x, VaeCacheSlot& slot) const {

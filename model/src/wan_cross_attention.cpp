@@ -1,8 +1,10 @@
 #include "model/wan_cross_attention.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "model/attention_lse.h"
 #include "model/bend_plan.h"
@@ -59,6 +61,16 @@ at::Tensor WanT2VCrossAttentionImpl::forward(const at::Tensor& x, const TextKV& 
   const auto dt = q->weight.scalar_type();
   const at::Tensor qa =
       rms_norm_rope(q->forward(x), norm_q->weight, {}, {}, heads, norm_q->eps).to(dt).view({B, L, heads, d}).transpose(1, 2);  // [B, n, L, d]
+  // Training (autograd recording, or compact text; never capturing): plain SDPA, which every
+  // backend can differentiate, without the log-sum-exp nobody reads.
+  const bool recording = at::GradMode::is_enabled() && (qa.requires_grad() || text.k.requires_grad());
+  if (text.bias.defined() && capture.sink != nullptr)
+    throw std::invalid_argument("cross-attention capture needs the full 512-slot text (prepare_text without compact)");
+  if (capture.sink == nullptr && (recording || text.bias.defined())) {
+    const at::Tensor out = text.bias.defined() ? at::scaled_dot_product_attention(qa, text.k, text.v, text.bias)
+                                               : at::scaled_dot_product_attention(qa, text.k, text.v);
+    return o->forward(out.transpose(1, 2).reshape({B, L, dim}));
+  }
   // One kernel with or without capture, so capturing never changes the generated video.
   auto [out, lse] = attention_with_lse(qa, text.k, text.v);  // [B, n, L, d], [B, n, L]
   if (bends != nullptr && !bends->cross.empty()) {

@@ -4,6 +4,7 @@
 #include <c10/cuda/CUDAFunctions.h>
 #include <fmt/format.h>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "model/sinusoidal_embedding.h"
@@ -31,19 +32,30 @@ WanModelImpl::WanModelImpl(const WanConfig& c, const ModuleOptions& o) : config_
   head = register_module("head", Head(c, o));
 }
 
-WanText WanModelImpl::prepare_text(const at::Tensor& context) const {
+WanText WanModelImpl::prepare_text(const at::Tensor& context, bool compact) const {
   const int64_t S = context.size(1);
   if (S > config_.text_len)
     throw std::invalid_argument(fmt::format("text context has {} rows, more than the model's {}", S, config_.text_len));
   if (context.size(2) != config_.text_dim)
     throw std::invalid_argument(fmt::format("text context width {} != the model's text_dim {}", context.size(2), config_.text_dim));
   // Rows S..511 are exactly zero before the text MLP (they become a constant, non-zero
-  // vector after it, and take attention mass: the padding the maps account for).
-  at::Tensor padded = at::zeros({context.size(0), config_.text_len, config_.text_dim}, options_.matmul());
+  // vector after it, and take attention mass: the padding the maps account for). Compact:
+  // identical keys and values need only be there once, with their count in the softmax.
+  compact = compact && S < config_.text_len;
+  const int64_t rows = compact ? S + 1 : config_.text_len;
+  at::Tensor padded = at::zeros({context.size(0), rows, config_.text_dim}, options_.matmul());
   padded.narrow(1, 0, S).copy_(context);
-  const at::Tensor embedded = text_out->forward(at::gelu(text_in->forward(padded), "tanh"));  // [B, 512, dim]
+  const at::Tensor embedded = text_out->forward(at::gelu(text_in->forward(padded), "tanh"));  // [B, rows, dim]
+  at::Tensor bias;
+  if (compact) {
+    bias = at::zeros({1, 1, 1, rows}, options_.matmul());
+    bias[0][0][0][S] = std::log(double(config_.text_len - S));
+  }
   WanText text;
-  for (const auto& b : *blocks) text.blocks.push_back(b->as<WanAttentionBlock>()->cross_attn->project_text(embedded));
+  for (const auto& b : *blocks) {
+    text.blocks.push_back(b->as<WanAttentionBlock>()->cross_attn->project_text(embedded));
+    text.blocks.back().bias = bias;
+  }
   return text;
 }
 

@@ -57,6 +57,25 @@ WanModelDefaults diffusers_defaults(const fs::path& root) {
   return d;
 }
 
+// wanattn.json: defaults for a model made at another size than Wan2.1 (the demo model).
+void read_wanattn_defaults(const fs::path& root, WanModelDefaults& d) {
+  const fs::path file = root / "wanattn.json";
+  if (!fs::exists(file)) return;
+  try {
+    nlohmann::json j;
+    std::ifstream(file) >> j;
+    const nlohmann::json def = j.value("defaults", nlohmann::json::object());
+    d.width = def.value("width", d.width);
+    d.height = def.value("height", d.height);
+    d.frames = def.value("frames", d.frames);
+    d.steps = def.value("steps", d.steps);
+    d.guidance = def.value("guidance", d.guidance);
+  } catch (const std::exception& e) {
+    throw WeightError(fmt::format("{}: not a valid wanattn.json ({})", file.string(), e.what()));
+  }
+  d.source += fmt::format("; size, frames, steps and guidance from {}", file.string());
+}
+
 }  // namespace
 
 WanModelFolder find_wan_model_folder(const std::string& root_in, const WanModelParts& overrides) {
@@ -68,6 +87,7 @@ WanModelFolder find_wan_model_folder(const std::string& root_in, const WanModelP
   f.diffusers = !root_in.empty() && (fs::exists(root / "model_index.json") || fs::is_directory(root / "transformer"));
   f.defaults = f.diffusers ? diffusers_defaults(root) : WanModelDefaults{};
   if (!f.diffusers) f.defaults.source = "official Wan2.1 defaults (WanT2V: UniPC, shift 5)";
+  if (!root_in.empty()) read_wanattn_defaults(root, f.defaults);
 
   // Each part: the override if given, else the folder; the finder names what it looked for.
   std::vector<std::string> missing;

@@ -64,14 +64,16 @@ at::Tensor WanVaeImpl::decode_chunk(const at::Tensor& x, VaeFeatureCache& cache)
   return head_conv->forward_cached(head_norm->forward(h, /*silu=*/true), cache.take());
 }
 
-at::Tensor WanVaeImpl::decode(const at::Tensor& z) const {
+at::Tensor WanVaeImpl::decode(const at::Tensor& z) const { return decode_unclamped(z).clamp(-1.0, 1.0); }
+
+at::Tensor WanVaeImpl::decode_unclamped(const at::Tensor& z) const {
   if (z.dim() != 5 || z.size(1) != config_.z_dim)
     throw std::invalid_argument(fmt::format("VAE decode: latents must be [B, {}, F, H, W]", config_.z_dim));
   const at::Tensor x = conv2->forward(denormalize(z).to(conv2->weight.scalar_type()));
   VaeFeatureCache cache;
   std::vector<at::Tensor> chunks;
   for (int64_t f = 0; f < x.size(2); ++f) chunks.push_back(decode_chunk(x.narrow(2, f, 1), cache).to(at::kFloat));
-  return at::cat(chunks, 2).clamp(-1.0, 1.0);
+  return at::cat(chunks, 2);
 }
 
 at::Tensor video_to_uint8(const at::Tensor& video) {

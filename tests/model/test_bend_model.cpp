@@ -110,7 +110,9 @@ TEST_CASE("cross-attention bends: pre-softmax translate and a renormalised inver
   for (int64_t head = 0; head < 2; ++head) p[head][3] = p[head][3].max() + p[head][3].min() - p[head][3];
   p = p / p.sum(1, true);
   const at::Tensor want = project(t.block(2).cross_attn->o, at::matmul(p.transpose(1, 2), in.v));
-  CHECK(max_rel(got, want) <= 1e-5);
+  // Two fp32 orders of the same sums (softmax, invert, renormalise): 1.01e-5 was seen on the
+  // GPU machine's CPU, so 1e-5 is too tight for this one; a wrong bend is off by far more.
+  CHECK(max_rel(got, want) <= 3e-5);
   const auto& [probs, padding] = sink.maps.at({0, 2});
   CHECK(half_close(probs, p.narrow(1, 0, t.tokens)));
   CHECK(half_close(padding, p.narrow(1, t.tokens, 512 - t.tokens).sum(1)));

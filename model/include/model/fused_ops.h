@@ -5,7 +5,8 @@
 // statistics in fp32, the RMSNorm result rounded to the input dtype before its fp32 weight,
 // RoPE in fp32 (the official code uses float64; the difference is below bf16 rounding).
 // Every function has a plain libtorch fallback, used on the CPU, for dtypes the kernels do
-// not cover, and when the build has no CUDA compiler (fused_ops_available() == false).
+// not cover, when the build has no CUDA compiler (fused_ops_available() == false), and
+// whenever autograd records through an input (training: the kernels have no backward).
 #pragma once
 #include <ATen/core/Tensor.h>
 
@@ -23,7 +24,8 @@ at::Tensor norm_scale_shift(const at::Tensor& x, const at::Tensor& scale, const 
                             at::ScalarType out_dtype);
 
 // x += y * gate, in place; x [B, L, D] fp32, y [B, L, D] any float dtype, gate [B, 1, D]
-// fp32 or undefined (then x += y).
+// fp32 or undefined (then x += y). While autograd records, x is rebound to x + y * gate
+// instead (the caller's old x stays intact for the backward of whatever read it).
 void add_gated_(at::Tensor& x, const at::Tensor& y, const at::Tensor& gate);
 
 // q/k RMSNorm over the whole width D (all heads), then (when cos/sin are defined) 3D RoPE

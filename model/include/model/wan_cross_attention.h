@@ -18,6 +18,10 @@ namespace wanattn {
 
 struct TextKV {
   at::Tensor k, v;  // [B, n, 512, d] in the matmul dtype (k after its RMSNorm)
+  // Compact text (training, WanModel::prepare_text): [1, 1, 1, S + 1] added to the logits,
+  // log(number of padding slots) on the last row, which stands for all of them. Undefined:
+  // the full 512 rows.
+  at::Tensor bias;
 };
 
 // What a block's cross-attention should hand to a sink.

@@ -7,6 +7,9 @@
 //     models_t5_umt5-xxl-enc-bf16 (.pth converted to .safetensors), Wan2.1_VAE, google/umt5-xxl/):
 //     UniPC, shift 5, grid "official", the official Chinese negative prompt for an empty one;
 //   - separate files (ComfyUI): any part given explicitly overrides the folder's.
+// A folder may also carry `wanattn.json` with {"defaults": {"width", "height", "frames",
+// "steps", "guidance"}}: the settings its model was made for (the built-in demo model,
+// docs/demo-model.md); what it does not say keeps Wan2.1's.
 // Nothing is loaded here; a missing part is named with where it was looked for.
 #pragma once
 #include <string>
@@ -26,6 +29,7 @@ struct WanModelDefaults {
   bool official_negative = true;  // an empty negative prompt becomes kOfficialNegativePrompt
   int steps = 50;
   double guidance = 5.0;
+  int width = 832, height = 480, frames = 81;  // what a request that names no size gets
   std::string source;             // where these came from, for the manifest
 };
 

@@ -21,6 +21,9 @@ class WanVaeImpl : public torch::nn::Module {
   // z [B, z_dim, F', H', W'] in the DiT's normalised latent space -> video
   // [B, 3, 1 + 4(F'-1), 8H', 8W'] fp32 in [-1, 1].
   at::Tensor decode(const at::Tensor& z) const;
+  // The same before the clamp (what training compares with the clip: the clamp has no
+  // gradient outside [-1, 1]).
+  at::Tensor decode_unclamped(const at::Tensor& z) const;
   // Latent (normalised) -> the VAE's own latent space: z * std + mean.
   at::Tensor denormalize(const at::Tensor& z) const;
   const WanVaeConfig& config() const { return config_; }

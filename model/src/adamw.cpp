@@ -1,0 +1,71 @@
+#include "model/adamw.h"
+
+#include <torch/torch.h>
+
+namespace wanattn {
+
+void AdamW::add_group(std::vector<at::Tensor> params, double weight_decay) {
+  torch::NoGradGuard no_grad;
+  Group g;
+  g.weight_decay = weight_decay;
+  for (auto& p : params) {
+    p.set_requires_grad(true);
+    g.exp_avg.push_back(at::zeros_like(p));
+    g.exp_avg_sq.push_back(at::zeros_like(p));
+    // The fused kernel wants one step counter per tensor, on the parameters' device.
+    g.state_steps.push_back(at::zeros({}, p.options().dtype(at::kFloat)));
+    g.ema.push_back(p.detach().clone());
+  }
+  g.params = std::move(params);
+  groups_.push_back(std::move(g));
+}
+
+std::vector<at::Tensor> AdamW::grads_of(Group& g) const {
+  std::vector<at::Tensor> grads;
+  for (auto& p : g.params) {
+    if (!p.grad().defined()) p.mutable_grad() = at::zeros_like(p);  // a parameter the loss did not reach
+    grads.push_back(p.grad());
+  }
+  return grads;
+}
+
+at::Tensor AdamW::step(double lr) {
+  torch::NoGradGuard no_grad;
+  std::vector<std::vector<at::Tensor>> grads;
+  std::vector<at::Tensor> norms;
+  for (auto& g : groups_) {
+    grads.push_back(grads_of(g));
+    for (auto& n : at::_foreach_norm(grads.back(), 2)) norms.push_back(n);
+  }
+  const at::Tensor total = at::stack(norms).norm();
+  if (options_.clip_norm > 0) {
+    const at::Tensor coef = (options_.clip_norm / (total + 1e-6)).clamp_max(1.0);
+    for (auto& gr : grads) at::_foreach_mul_(gr, coef);
+  }
+  ++steps_;
+  for (size_t i = 0; i < groups_.size(); ++i) {
+    Group& g = groups_[i];
+    at::_foreach_add_(g.state_steps, 1.0);
+    at::_fused_adamw_(g.params, grads[i], g.exp_avg, g.exp_avg_sq, {}, g.state_steps, lr, options_.beta1, options_.beta2,
+                      g.weight_decay, options_.eps, /*amsgrad=*/false, /*maximize=*/false);
+    // EMA, with the usual warm-up so early weights do not linger: decay min(d, (1+n)/(10+n)).
+    const double d = std::min(options_.ema_decay, (1.0 + double(steps_)) / (10.0 + double(steps_)));
+    at::_foreach_lerp_(g.ema, g.params, 1.0 - d);
+    at::_foreach_zero_(grads[i]);
+  }
+  return total;
+}
+
+std::vector<at::Tensor> AdamW::ema() const {
+  std::vector<at::Tensor> out;
+  for (const auto& g : groups_) out.insert(out.end(), g.ema.begin(), g.ema.end());
+  return out;
+}
+
+std::vector<at::Tensor> AdamW::params() const {
+  std::vector<at::Tensor> out;
+  for (const auto& g : groups_) out.insert(out.end(), g.params.begin(), g.params.end());
+  return out;
+}
+
+}  // namespace wanattn

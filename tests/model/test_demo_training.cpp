@@ -1,0 +1,225 @@
+// What training the demo model relies on (docs/demo-model.md): autograd reaches every
+// parameter of the DiT, the UMT5 and the VAE decoder through the inference code (fused
+// kernels and in-place residual adds step aside while autograd records), AdamW learns, and a
+// folder written from memory loads back through the ordinary loaders to the same model.
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "model/adamw.h"
+#include "model/demo_latent_encoder.h"
+#include "model/demo_model.h"
+#include "model/demo_render.h"
+#include "model/demo_tokenizer.h"
+#include "model/t5_tokenizer.h"
+#include "model/umt5_encoder.h"
+#include "model/umt5_loader.h"
+#include "model/wan_checkpoint.h"
+#include "model/wan_folder_writer.h"
+#include "model/wan_loader.h"
+#include "model/wan_model_folder.h"
+#include "model/wan_random_init.h"
+#include "model/wan_train_init.h"
+#include "model/wan_vae_loader.h"
+#include "model/wan_vae_sequence.h"
+#include "support/model_checks.h"
+#include "support/temp_dir.h"
+// Last: torch headers define their own CHECK macro, which must not replace Catch's.
+#include "catch_compat.h"
+
+using namespace wanattn;
+
+namespace {
+
+demo::ModelSizes tiny_sizes() {
+  demo::ModelSizes s;
+  s.dim = 32, s.ffn_dim = 48, s.heads = 2, s.layers = 2;
+  s.text_dim = 16, s.text_kv = 8, s.text_heads = 2, s.text_ff = 24, s.text_layers = 2;
+  s.vae_base = 4, s.vae_res_blocks = 0;
+  return s;
+}
+
+struct Tiny {
+  WanModel dit{nullptr};
+  UMT5EncoderModel text{nullptr};
+  WanVae vae{nullptr};
+};
+
+Tiny make_tiny(int vocab) {
+  const auto s = tiny_sizes();
+  Tiny t;
+  t.dit = WanModel(demo::dit_config(s), ModuleOptions{});
+  wan_random_init(*t.dit, 1);
+  t.text = UMT5EncoderModel(demo::text_encoder_config(s, vocab), UMT5Options{});
+  t.text->random_init(2);
+  WanVaeConfig vc = demo::vae_config(s);
+  vc.latents_mean.assign(16, 0.1);
+  vc.latents_std.assign(16, 0.5);
+  t.vae = WanVae(vc, at::TensorOptions().dtype(at::kFloat));
+  wan_random_init(*t.vae, 3);
+  return t;
+}
+
+// A rendered batch, its latents and a caption's ids.
+struct Inputs {
+  at::Tensor clips, latents, ids, mask;
+};
+
+Inputs make_inputs() {
+  demo::Rng rng(11);
+  demo::SceneOptions so;
+  so.frames = 9;
+  std::vector<demo::Scene> scenes{demo::sample_scene(rng, so), demo::sample_scene(rng, so)};
+  Inputs in;
+  in.clips = demo::render_clips(scenes, 9, 64, 64, at::kCPU);
+  in.latents = demo::encode_latents(in.clips);
+  in.ids = at::tensor({3, 7, 5, 1, 0, 0, 4, 9, 6, 8, 1, 0}, at::kLong).view({2, 6});
+  in.mask = (at::arange(6).view({1, 6}) < at::tensor({4, 5}, at::kLong).view({2, 1})).to(at::kLong);
+  return in;
+}
+
+at::Tensor dit_loss(Tiny& t, const Inputs& in, const at::Tensor& eps, const at::Tensor& sigma) {
+  const at::Tensor s = sigma.view({-1, 1, 1, 1, 1});
+  const at::Tensor xt = (1 - s) * in.latents + s * eps;
+  const WanText txt = t.dit->prepare_text(t.text->forward(in.ids, in.mask));
+  return at::mse_loss(t.dit->forward(xt, sigma * 1000, txt), eps - in.latents);
+}
+
+}  // namespace
+
+TEST_CASE("demo training: gradients reach every parameter of the DiT, UMT5 and VAE decoder", "[fast]") {
+  Tiny t = make_tiny(12);
+  for (torch::nn::Module* m : {(torch::nn::Module*)t.dit.ptr().get(), (torch::nn::Module*)t.text.ptr().get(),
+                               (torch::nn::Module*)t.vae.ptr().get()})
+    for (auto& p : m->parameters()) p.set_requires_grad(true);
+  const Inputs in = make_inputs();
+  at::manual_seed(0);
+  const at::Tensor loss = dit_loss(t, in, at::randn(in.latents.sizes()), at::tensor({0.3f, 0.8f}));
+  const at::Tensor rec = t.vae->decode_unclamped(in.latents);
+  REQUIRE(rec.sizes() == in.clips.sizes());
+  (loss + (rec - in.clips).abs().mean()).backward();
+  int checked = 0;
+  auto check_all = [&](torch::nn::Module& m, const char* what) {
+    for (const auto& p : m.named_parameters(true)) {
+      INFO(what << " " << p.key());
+      REQUIRE(p.value().grad().defined());
+      CHECK(p.value().grad().abs().sum().item<double>() > 0);
+      ++checked;
+    }
+  };
+  check_all(*t.dit, "DiT");
+  check_all(*t.text, "UMT5");
+  check_all(*t.vae, "VAE");
+  CHECK(checked > 100);
+}
+
+TEST_CASE("demo training: AdamW (fused, clipped, EMA) fits a batch", "[fast]") {
+  Tiny t = make_tiny(12);
+  wan_training_init(t.dit, 4);  // the real start: zero head, so the first steps move the head
+  AdamW opt;
+  std::vector<at::Tensor> params;
+  for (auto& p : t.dit->parameters()) params.push_back(p);
+  for (auto& p : t.text->parameters()) params.push_back(p);
+  opt.add_group(params, 0.01);
+  const Inputs in = make_inputs();
+  at::manual_seed(1);
+  const at::Tensor eps = at::randn(in.latents.sizes()), sigma = at::tensor({0.4f, 0.7f});
+  const double first = dit_loss(t, in, eps, sigma).item<double>();
+  double last = first;
+  for (int i = 0; i < 40; ++i) {
+    const at::Tensor loss = dit_loss(t, in, eps, sigma);
+    loss.backward();
+    const double g = opt.step(2e-3).item<double>();
+    CHECK(std::isfinite(g));
+    last = loss.item<double>();
+  }
+  CHECK(last < 0.6 * first);
+  CHECK(opt.steps() == 40);
+  // The EMA trails the weights.
+  const auto ema = opt.ema();
+  REQUIRE(ema.size() == params.size());
+  CHECK(!at::equal(ema[0], params[0]));
+}
+
+TEST_CASE("demo training: the VAE decode over the whole sequence equals the chunked decode", "[fast]") {
+  torch::NoGradGuard no_grad;
+  Tiny t = make_tiny(12);
+  at::manual_seed(5);
+  for (int64_t frames : {1, 2, 4}) {
+    const at::Tensor z = at::randn({2, 16, frames, 4, 6});
+    const at::Tensor whole = decode_whole_sequence(t.vae, z), chunked = t.vae->decode_unclamped(z);
+    REQUIRE(whole.sizes() == chunked.sizes());
+    CHECK(whole.size(2) == 1 + 4 * (frames - 1));
+    CHECK(test::max_relative_error(whole, chunked) <= 1e-5);
+  }
+}
+
+TEST_CASE("demo training: compact text (one padding row for all) is the same attention as 512 rows", "[fast]") {
+  torch::NoGradGuard no_grad;
+  Tiny t = make_tiny(12);
+  const Inputs in = make_inputs();
+  at::manual_seed(2);
+  const at::Tensor x = at::randn(in.latents.sizes()), ts = at::tensor({900.f, 40.f});
+  const at::Tensor ctx = t.text->forward(in.ids, in.mask);
+  const WanText full = t.dit->prepare_text(ctx), compact = t.dit->prepare_text(ctx, /*compact=*/true);
+  CHECK(full.blocks[0].k.size(2) == 512);
+  CHECK(compact.blocks[0].k.size(2) == 7);
+  CHECK(test::max_relative_error(t.dit->forward(x, ts, compact), t.dit->forward(x, ts, full)) <= 1e-5);
+  test::MemorySink sink(3);
+  CHECK_THROWS_WITH(t.dit->forward(x, ts, compact, WanForwardOptions{&sink, 0}), ContainsSubstring("full 512-slot"));
+}
+
+#if WANATTN_HAVE_TOKENIZER
+TEST_CASE("demo folder: written from memory, found and loaded by the ordinary loaders, same model", "[fast]") {
+  torch::NoGradGuard no_grad;
+  test::TempDir tmp("demo-folder");
+  demo::train_tokenizer(tmp.sub("tok"), 1);
+  const int vocab = T5Tokenizer::from_folder(tmp.sub("tok")).piece_count();
+  Tiny t = make_tiny(vocab);
+  for (at::ScalarType dtype : {at::kFloat, at::kHalf}) {
+    INFO((dtype == at::kFloat ? "fp32" : "fp16"));
+    const std::string dir = tmp.sub(dtype == at::kFloat ? "model32" : "model16");
+    WanFolderParts parts;
+    parts.dit = t.dit;
+    parts.text_encoder = t.text;
+    parts.vae = t.vae;
+    parts.tokenizer_dir = tmp.sub("tok");
+    parts.flow_shift = 2.0;
+    parts.dtype = dtype;
+    parts.extra = {{"defaults", {{"width", 64}, {"height", 48}, {"frames", 9}, {"steps", 12}, {"guidance", 3.5}}}};
+    write_wan_diffusers_folder(dir, parts);
+    CHECK_THROWS_WITH(write_wan_diffusers_folder(dir, parts), ContainsSubstring("exists already"));
+
+    const WanModelFolder f = find_wan_model_folder(dir);
+    CHECK(f.diffusers);
+    CHECK(f.defaults.sampler == "unipc");
+    CHECK(f.defaults.shift == 2.0);
+    CHECK(f.defaults.width == 64);
+    CHECK(f.defaults.height == 48);
+    CHECK(f.defaults.frames == 9);
+    CHECK(f.defaults.steps == 12);
+    CHECK(f.defaults.guidance == 3.5);
+
+    const WanCheckpoint ck = WanCheckpoint::open(f.parts.transformer);
+    CHECK(ck.config().variant == "custom");
+    CHECK(ck.config().dim == 32);
+    CHECK(ck.config().num_heads == 2);
+    WanModel dit = load_wan_model(ck, ModuleOptions{});
+    LoadedUMT5 text = load_umt5_encoder(f.parts.text_encoder, UMT5Options{});
+    const LoadedVae vae = load_wan_vae(f.parts.vae, at::kCPU);
+    CHECK(vae.diffusers);
+    CHECK(vae.model->config().latents_std == t.vae->config().latents_std);
+
+    const Inputs in = make_inputs();
+    const double tol = dtype == at::kFloat ? 0 : 2e-2;
+    const at::Tensor ctx_want = t.text->forward(in.ids, in.mask), ctx_got = text.model->forward(in.ids, in.mask);
+    CHECK(test::max_relative_error(ctx_got, ctx_want) <= tol);
+    at::manual_seed(3);
+    const at::Tensor x = at::randn(in.latents.sizes()), ts = at::tensor({500.f, 20.f});
+    const at::Tensor v_want = t.dit->forward(x, ts, t.dit->prepare_text(ctx_want));
+    const at::Tensor v_got = dit->forward(x, ts, dit->prepare_text(ctx_want));
+    CHECK(test::max_relative_error(v_got, v_want) <= tol);
+    CHECK(test::max_relative_error(vae.model->decode(in.latents), t.vae->decode(in.latents)) == 0);  // stored fp32
+  }
+}
+#endif
