@@ -52,8 +52,8 @@ int main(int argc, char** argv) {
   wanattn::MainWindow w;
   if (cli.isSet(model))
     w.generatePanel()->setModelDir(QDir(cli.value(model)).absolutePath());
-  else if (w.generatePanel()->modelDir().isEmpty())
-    w.generatePanel()->setModelDir(wanattn::demo_model_dir());  // "" when not shipped
+  else
+    w.generatePanel()->useDemoModelIfUnset();  // nothing when none ships
   if (cli.isSet(prompt)) w.generatePanel()->setPrompt(cli.value(prompt));
   w.show();
   if (!cli.positionalArguments().isEmpty() && w.openRun(cli.positionalArguments().first())) {

@@ -379,7 +379,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   vae->eval();
   nlohmann::json extra;
   extra["defaults"] = {{"width", o.width}, {"height", o.height}, {"frames", o.frames}, {"steps", o.default_steps},
-                       {"guidance", o.default_guidance}};
+                       {"guidance", o.default_guidance}, {"prompt", demo::example_prompt()}};
   std::vector<std::string> held;
   for (const auto& [c, s] : demo::held_out_combinations()) held.push_back(fmt::format("{} {}", demo::name(c), demo::name(s)));
   extra["demo"] = {{"about", "wanattn's built-in demo model: docs/demo-model.md"},

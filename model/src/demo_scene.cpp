@@ -195,6 +195,8 @@ const std::vector<std::string>& held_out_prompts() {
   return prompts;
 }
 
+std::string example_prompt() { return "a green triangle moves right and a purple circle grows"; }
+
 bool motion_allowed(Shape s, Motion m) { return !(s == Shape::Circle && m == Motion::Spins); }
 
 std::string caption(const std::vector<ObjectSpec>& objects) {

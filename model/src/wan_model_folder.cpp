@@ -70,6 +70,8 @@ void read_wanattn_defaults(const fs::path& root, WanModelDefaults& d) {
     d.frames = def.value("frames", d.frames);
     d.steps = def.value("steps", d.steps);
     d.guidance = def.value("guidance", d.guidance);
+    d.own_size = def.contains("width") || def.contains("height") || def.contains("frames");
+    d.example_prompt = def.value("prompt", std::string());
   } catch (const std::exception& e) {
     throw WeightError(fmt::format("{}: not a valid wanattn.json ({})", file.string(), e.what()));
   }

@@ -13,6 +13,7 @@
 #include "model/demo_tokenizer.h"
 #include "model/t5_tokenizer.h"
 #include "model/umt5_encoder.h"
+#include "model/demo_scene.h"
 #include "model/umt5_loader.h"
 #include "model/wan_checkpoint.h"
 #include "model/wan_folder_writer.h"
@@ -186,7 +187,8 @@ TEST_CASE("demo folder: written from memory, found and loaded by the ordinary lo
     parts.tokenizer_dir = tmp.sub("tok");
     parts.flow_shift = 2.0;
     parts.dtype = dtype;
-    parts.extra = {{"defaults", {{"width", 64}, {"height", 48}, {"frames", 9}, {"steps", 12}, {"guidance", 3.5}}}};
+    parts.extra = {{"defaults", {{"width", 64}, {"height", 48}, {"frames", 9}, {"steps", 12}, {"guidance", 3.5},
+                                 {"prompt", demo::example_prompt()}}}};
     write_wan_diffusers_folder(dir, parts);
     CHECK_THROWS_WITH(write_wan_diffusers_folder(dir, parts), ContainsSubstring("exists already"));
 
@@ -199,6 +201,8 @@ TEST_CASE("demo folder: written from memory, found and loaded by the ordinary lo
     CHECK(f.defaults.frames == 9);
     CHECK(f.defaults.steps == 12);
     CHECK(f.defaults.guidance == 3.5);
+    CHECK(f.defaults.own_size);
+    CHECK(f.defaults.example_prompt == demo::example_prompt());
 
     const WanCheckpoint ck = WanCheckpoint::open(f.parts.transformer);
     CHECK(ck.config().variant == "custom");
@@ -221,5 +225,11 @@ TEST_CASE("demo folder: written from memory, found and loaded by the ordinary lo
     CHECK(test::max_relative_error(v_got, v_want) <= tol);
     CHECK(test::max_relative_error(vae.model->decode(in.latents), t.vae->decode(in.latents)) == 0);  // stored fp32
   }
+  // Without wanattn.json a folder is a Wan2.1 one: its size is the request's or 832 x 480.
+  std::filesystem::remove(std::filesystem::path(tmp.sub("model32")) / "wanattn.json");
+  const WanModelFolder plain = find_wan_model_folder(tmp.sub("model32"));
+  CHECK_FALSE(plain.defaults.own_size);
+  CHECK(plain.defaults.example_prompt.empty());
+  CHECK(plain.defaults.width == 832);
 }
 #endif

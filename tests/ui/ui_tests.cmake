@@ -8,6 +8,7 @@ add_executable(wanattn_ui_tests
   ui/test_studio_export.cpp
   ui/test_studio_generate.cpp
   ui/test_studio_bends.cpp
+  ui/test_studio_demo.cpp
 )
 target_link_libraries(wanattn_ui_tests PRIVATE wanattn_render_test_support wanattn::ui Catch2::Catch2 Qt6::Test
                       ${HDF5_C_LIBRARIES})

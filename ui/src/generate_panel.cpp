@@ -21,6 +21,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "ui/studio_paths.h"
+
 namespace wanattn {
 
 namespace {
@@ -209,6 +211,14 @@ void GeneratePanel::setModelDir(const QString& dir) {
   reprobe(/*force=*/true);  // the folder may have changed on disk since it was last checked
 }
 
+bool GeneratePanel::useDemoModelIfUnset() {
+  if (!model_->text().trimmed().isEmpty()) return false;
+  const QString demo = demo_model_dir();
+  if (demo.isEmpty()) return false;
+  setModelDir(demo);
+  return true;
+}
+
 void GeneratePanel::setPrompt(const QString& p) { prompt_->setPlainText(p); }
 void GeneratePanel::setOutputDir(const QString& d) { out_->setText(d); }
 void GeneratePanel::setSteps(int steps) { steps_->setValue(steps); }
@@ -250,6 +260,14 @@ void GeneratePanel::showProbe() {
     guidance_->setSpecialValueText(tr("default (%1)").arg(probe_.default_guidance));
     shift_->setSpecialValueText(tr("default (%1)").arg(probe_.default_shift));
     sampler_->setItemText(0, tr("default (%1)").arg(probe_.default_sampler));
+    // A model made at its own size (the demo model) only works there: take it once when its
+    // folder is chosen (the user may change it afterwards), and its example prompt if the
+    // prompt is still empty.
+    if (probe_.own_size && sized_dir_ != probed_dir_) {
+      sized_dir_ = probed_dir_;
+      setSize(probe_.default_width, probe_.default_height, probe_.default_frames);
+    }
+    if (!probe_.example_prompt.isEmpty() && prompt_->toPlainText().trimmed().isEmpty()) setPrompt(probe_.example_prompt);
   }
   updateEstimate();
 }

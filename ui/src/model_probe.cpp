@@ -44,6 +44,11 @@ ModelProbe probe_model_folder(const QString& dir) {
     p.default_guidance = f.defaults.guidance;
     p.default_shift = f.defaults.shift;
     p.default_sampler = QString::fromStdString(f.defaults.sampler);
+    p.own_size = f.defaults.own_size;
+    p.default_width = f.defaults.width;
+    p.default_height = f.defaults.height;
+    p.default_frames = f.defaults.frames;
+    p.example_prompt = QString::fromStdString(f.defaults.example_prompt);
     p.summary = QObject::tr("%1 folder · %2 DiT (%3 blocks, %4 heads, dim %5)")
                     .arg(f.diffusers ? QObject::tr("diffusers") : QObject::tr("official"))
                     .arg(QString::fromStdString(c.variant))

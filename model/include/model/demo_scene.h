@@ -36,6 +36,9 @@ bool is_held_out(Colour c, Shape s);
 // The prompts the tests (and the training program's evaluation) judge a model by: one
 // object each, every held-out combination with two motions.
 const std::vector<std::string>& held_out_prompts();
+// The prompt the studio suggests for a first run on the demo model (a held-out pair beside
+// a seen one, so the maps have two words to tell apart).
+std::string example_prompt();
 // A circle that spins looks still: the grammar has no such object.
 bool motion_allowed(Shape s, Motion m);
 

@@ -30,6 +30,8 @@ struct WanModelDefaults {
   int steps = 50;
   double guidance = 5.0;
   int width = 832, height = 480, frames = 81;  // what a request that names no size gets
+  bool own_size = false;          // the folder's wanattn.json names its size (a model made at another one)
+  std::string example_prompt;     // wanattn.json's suggestion for a first run ("" if none)
   std::string source;             // where these came from, for the manifest
 };
 

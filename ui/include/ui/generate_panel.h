@@ -31,6 +31,9 @@ class GeneratePanel : public QWidget {
   // The form as a request (checked: frames 4n+1, sizes multiples of 16, a prompt).
   GenerateSettings settings() const;
   void setModelDir(const QString& dir);
+  // At start-up with no folder remembered or given: the built-in demo model, when one ships
+  // (studio_paths.h). True when it was chosen.
+  bool useDemoModelIfUnset();
   QString modelDir() const;
   void setPrompt(const QString& prompt);
   void setOutputDir(const QString& dir);
@@ -68,6 +71,7 @@ class GeneratePanel : public QWidget {
   ModelProbe probe_;
   LatestTask<ModelProbe> probe_task_;
   QString probed_dir_;
+  QString sized_dir_;  // the folder whose own size (wanattn.json) was last put into the form
   bool probing_ = false;
   QString estimate_error_;  // the capture text or the prompt's weight syntax, when malformed
   bool running_ = false;

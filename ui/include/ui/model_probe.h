@@ -20,6 +20,11 @@ struct ModelProbe {
   int default_steps = 50;
   double default_guidance = 5, default_shift = 5;
   QString default_sampler;
+  // A model made at its own size (the demo model's wanattn.json): the size and frames it
+  // was trained for, which the Generate panel takes when the folder is chosen.
+  bool own_size = false;
+  int default_width = 832, default_height = 480, default_frames = 81;
+  QString example_prompt;  // the folder's suggestion for a first prompt ("" if none)
   std::shared_ptr<const T5Tokenizer> tokenizer;
   // Real tokens (EOS included) of `prompt`, or -1 without a tokenizer or when the prompt
   // cannot be tokenized (malformed `(word:1.5)` syntax: `error` says where).
