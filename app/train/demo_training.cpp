@@ -293,6 +293,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   const auto t0 = Clock::now();
   int step = 0;
   int total = o.steps;  // the schedule's length; a time limit may shorten it once, below
+  bool fitted = false;
   for (; step < total; ++step) {
     // Under a time limit, the speed of the first steps sets how many fit, so the cosine
     // schedule (and the EMA behind it) completes instead of being cut off at a high rate.
@@ -301,15 +302,18 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
       const double per_step = since(t0) / kTimingSteps;
       const int fit = int(0.97 * 60 * o.max_minutes / per_step);
       if (fit < total) {
+        fitted = true;
         total = std::max(fit, kTimingSteps + 1);
         fmt::print(log, "{:.0f} ms per step: {} steps fit in {:.1f} minutes (of {} asked)\n", 1000 * per_step, total,
                    o.max_minutes, o.steps);
       }
     }
-    if (o.max_minutes > 0 && since(t0) > 60 * o.max_minutes) {
+    // The hard stop: at the limit while timing; 10 % past it once the schedule was fitted
+    // (a step slower than the first ones should not cut a schedule that is nearly done).
+    if (o.max_minutes > 0 && since(t0) > 60 * o.max_minutes * (fitted ? 1.1 : 1.0)) {
       result.stopped_early = true;
-      fmt::print(log, "stopping early at step {}: the {:.1f}-minute limit is reached (the run is not reproducible)\n", step,
-                 o.max_minutes);
+      fmt::print(log, "stopping early at step {} of {}: the {:.1f}-minute limit is reached (the run is not reproducible)\n",
+                 step, total, o.max_minutes);
       break;
     }
     const Batch b = data.next(o.batch, lat_mean, lat_std);

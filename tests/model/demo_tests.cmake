@@ -20,4 +20,8 @@ if(TARGET wanattn-train-demo)
            COMMAND ${CMAKE_COMMAND} -DTRAINER=$<TARGET_FILE:wanattn-train-demo> -DWANATTN=$<TARGET_FILE:wanattn>
                    -DDIR=${CMAKE_CURRENT_BINARY_DIR}/demo_train_tiny -P ${CMAKE_CURRENT_SOURCE_DIR}/model/demo_train_check.cmake)
   set_tests_properties(demo_train_tiny_cpu PROPERTIES LABELS "fast" ENVIRONMENT "OMP_NUM_THREADS=1")
+  add_test(NAME demo_train_stages_cpu
+           COMMAND ${CMAKE_COMMAND} -DTRAINER=$<TARGET_FILE:wanattn-train-demo>
+                   -DDIR=${CMAKE_CURRENT_BINARY_DIR}/demo_train_stages -P ${CMAKE_CURRENT_SOURCE_DIR}/model/demo_train_stages_check.cmake)
+  set_tests_properties(demo_train_stages_cpu PROPERTIES ENVIRONMENT "OMP_NUM_THREADS=1")
 endif()
