@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "commands.h"
+#include "core/index_list.h"
 #include "core/run_files.h"
 #include "core/run_reader.h"
 #include "model/bend_history.h"
@@ -32,18 +33,8 @@ std::string file_sizes(const fs::path& p) {
   return fmt::format("{} ({} on disk)", human_bytes(double(st.st_size)), human_bytes(double(st.st_blocks) * 512));
 }
 
-std::string join_ints(const std::vector<int>& v) {
-  if (v.empty()) return "none";
-  // Show runs as ranges: 0-24 rather than 25 numbers.
-  std::string out;
-  for (size_t i = 0; i < v.size();) {
-    size_t j = i;
-    while (j + 1 < v.size() && v[j + 1] == v[j] + 1) ++j;
-    out += (out.empty() ? "" : ",") + (j > i ? fmt::format("{}-{}", v[i], v[j]) : std::to_string(v[i]));
-    i = j + 1;
-  }
-  return out;
-}
+// Runs shown as ranges: 0-24 rather than 25 numbers.
+std::string join_ints(const std::vector<int>& v) { return v.empty() ? "none" : indices_text(v); }
 
 // The bend history: each set with the step it applied from; the maps stored are after them.
 void print_bends(const nlohmann::json& bends) {

@@ -4,44 +4,22 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <charconv>
 #include <sstream>
 #include <stdexcept>
+
+#include "core/index_list.h"
 
 namespace wanattn {
 namespace {
 
-int parse_int(std::string_view s, const std::string& part) {
-  int v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size() || v < 0)
-    throw std::invalid_argument(fmt::format("capture: '{}' in '{}' is not a non-negative integer", s, part));
-  return v;
-}
-
 // "0-9,20,30-40/5" -> sorted unique indices; "all" -> nothing (all).
 std::optional<std::vector<int>> parse_list(const std::string& value, const std::string& part) {
   if (value == "all") return std::nullopt;
-  if (value.empty()) throw std::invalid_argument(fmt::format("capture: '{}' has an empty list", part));
-  std::vector<int> out;
-  std::stringstream ss(value);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    int stride = 1;
-    if (const auto slash = item.find('/'); slash != std::string::npos) {
-      stride = parse_int(std::string_view(item).substr(slash + 1), part);
-      if (stride == 0) throw std::invalid_argument(fmt::format("capture: stride 0 in '{}'", part));
-      item.resize(slash);
-    }
-    const auto dash = item.find('-');
-    const int a = parse_int(std::string_view(item).substr(0, dash), part);
-    const int b = dash == std::string::npos ? a : parse_int(std::string_view(item).substr(dash + 1), part);
-    if (b < a) throw std::invalid_argument(fmt::format("capture: range {}-{} in '{}' runs backwards", a, b, part));
-    for (int i = a; i <= b; i += stride) out.push_back(i);
+  try {
+    return parse_indices(value, fmt::format(" in '{}'", part));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("capture: {}", e.what()));
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
 }
 
 bool parse_bool(const std::string& v, const std::string& part) {

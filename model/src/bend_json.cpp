@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <limits>
 #include <sstream>
 
+#include "core/index_list.h"
 #include "model/bend_check.h"
 #include "model/bend_error.h"
 
@@ -178,51 +178,14 @@ json write_param(const BendParams& p, const std::string& n) {
 }  // namespace
 
 std::vector<int> parse_index_list(const std::string& s, const std::string& field) {
-  auto bad = [&](const std::string& why) { return BendError(field, fmt::format("'{}': {}", s, why)); };
-  auto to_int = [&](std::string_view t) {
-    int v = 0;
-    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-    if (ec != std::errc() || end != t.data() + t.size() || v < 0)
-      throw bad(fmt::format("'{}' is not a non-negative integer", t));
-    return v;
-  };
-  if (s.empty()) throw bad("empty list");
-  std::vector<int> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    item.erase(std::remove(item.begin(), item.end(), ' '), item.end());
-    int stride = 1;
-    if (const auto slash = item.find('/'); slash != std::string::npos) {
-      stride = to_int(std::string_view(item).substr(slash + 1));
-      if (stride == 0) throw bad("stride 0");
-      item.resize(slash);
-    }
-    const auto dash = item.find('-');
-    const int a = to_int(std::string_view(item).substr(0, dash));
-    const int b = dash == std::string::npos ? a : to_int(std::string_view(item).substr(dash + 1));
-    if (b < a) throw bad(fmt::format("range {}-{} runs backwards", a, b));
-    if (int64_t(b - a) / stride > 1000000) throw bad("more than a million indices");
-    for (int64_t i = a; i <= b; i += stride) out.push_back(int(i));
+  try {
+    return parse_indices(s);
+  } catch (const std::invalid_argument& e) {
+    throw BendError(field, fmt::format("'{}': {}", s, e.what()));
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
 }
 
-std::string index_list_text(const std::optional<std::vector<int>>& list) {
-  if (!list) return "all";
-  std::vector<int> v = *list;
-  std::sort(v.begin(), v.end());
-  std::string out;
-  for (size_t i = 0; i < v.size();) {
-    size_t j = i;
-    while (j + 1 < v.size() && v[j + 1] == v[j] + 1) ++j;
-    out += (out.empty() ? "" : ",") + (j > i ? fmt::format("{}-{}", v[i], v[j]) : std::to_string(v[i]));
-    i = j + 1;
-  }
-  return out;
-}
+std::string index_list_text(const std::optional<std::vector<int>>& list) { return list ? indices_text(*list) : "all"; }
 
 std::string bend_summary(const Bend& b) {
   std::string params;

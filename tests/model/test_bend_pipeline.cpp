@@ -16,6 +16,7 @@
 #include "model/run_replay.h"
 #include "model/wan_pipeline.h"
 #include "support/model_checks.h"
+#include "support/pipeline_fixtures.h"
 #include "support/temp_dir.h"
 // Last: torch headers define their own CHECK macro, which must not replace Catch's.
 #include "catch_compat.h"
@@ -28,21 +29,7 @@ namespace {
 const fs::path kFixtures = fs::path(WANATTN_PIPELINE_FIXTURES);
 bool have_fixtures() { return fs::exists(kFixtures / "unipc_cfg" / "expected.safetensors"); }
 
-GenerateRequest request(const std::string& out) {
-  nlohmann::json j;
-  std::ifstream(kFixtures / "unipc_cfg" / "request.json") >> j;
-  GenerateRequest rq;
-  rq.prompt = j["prompt"];
-  rq.negative = j["negative"].get<std::string>();
-  rq.seed = j["seed"];
-  rq.steps = j["steps"];  // 4
-  rq.guidance = j["guidance"];
-  rq.width = j["width"];
-  rq.height = j["height"];
-  rq.frames = j["frames"];
-  rq.out_dir = out;
-  return rq;
-}
+GenerateRequest request(const std::string& out) { return test::pipeline_request("unipc_cfg", out); }  // 4 steps
 
 WanPipeline pipeline() {
   PipelineOptions o;

@@ -16,6 +16,7 @@
 #include "model/wan_vae_loader.h"
 #include "model/weight_error.h"
 #include "support/model_checks.h"
+#include "support/pipeline_fixtures.h"
 #include "support/temp_dir.h"
 // Last: torch headers define their own CHECK macro, which must not replace Catch's.
 #include "catch_compat.h"
@@ -28,28 +29,6 @@ namespace {
 const fs::path kFixtures = fs::path(WANATTN_PIPELINE_FIXTURES);
 
 bool have_fixtures() { return fs::exists(kFixtures / "euler_nocfg" / "expected.safetensors"); }
-
-nlohmann::json request_json(const std::string& scenario) {
-  nlohmann::json j;
-  std::ifstream(kFixtures / scenario / "request.json") >> j;
-  return j;
-}
-
-// The scenario's call, as `wanattn generate` would make it.
-GenerateRequest request_for(const std::string& scenario, const std::string& out) {
-  const auto j = request_json(scenario);
-  GenerateRequest rq;
-  rq.prompt = j["prompt"];
-  rq.negative = j["negative"].get<std::string>();
-  rq.seed = j["seed"];
-  rq.steps = j["steps"];
-  rq.guidance = j["guidance"];
-  rq.width = j["width"];
-  rq.height = j["height"];
-  rq.frames = j["frames"];
-  rq.out_dir = out;
-  return rq;
-}
 
 PipelineOptions cpu_options() {
   PipelineOptions o;
@@ -80,7 +59,7 @@ TEST_CASE("generate equals diffusers' WanPipeline: latents, frames, timesteps", 
     test::TempDir tmp("pipeline");
     const auto expected = SafetensorsFile::open((kFixtures / scenario / "expected.safetensors").string());
     WanPipeline pipe = pipeline_for(scenario);
-    const GenerateResult res = pipe.generate(request_for(scenario, tmp.sub("run")));
+    const GenerateResult res = pipe.generate(test::pipeline_request(scenario, tmp.sub("run")));
     REQUIRE(res.state == RunState::Complete);
 
     const at::Tensor want_latents = expected->tensor("latents");
@@ -96,10 +75,10 @@ TEST_CASE("generate equals diffusers' WanPipeline: latents, frames, timesteps", 
     const RunManifest& m = run.manifest();
     CHECK(m.status.state == RunState::Complete);
     CHECK(run.ready_count() == run.steps() * run.blocks());
-    CHECK(run.steps() == int(request_json(scenario)["steps"]));
-    CHECK(m.generation["sampler"] == request_json(scenario)["scheduler"]);
+    CHECK(run.steps() == int(test::pipeline_request_json(scenario)["steps"]));
+    CHECK(m.generation["sampler"] == test::pipeline_request_json(scenario)["scheduler"]);
     CHECK(m.generation["sigma_grid"] == "diffusers");  // a diffusers folder
-    CHECK(m.generation["shift"] == request_json(scenario)["shift"]);
+    CHECK(m.generation["shift"] == test::pipeline_request_json(scenario)["shift"]);
     const at::Tensor want_t = expected->tensor("timesteps");
     const auto got_t = m.generation["timesteps"].get<std::vector<double>>();
     REQUIRE(int64_t(got_t.size()) == want_t.size(0));
@@ -130,9 +109,9 @@ TEST_CASE("generate: prompt embeddings come from the cache the second time, same
   PipelineOptions o = cpu_options();
   o.cache_dir = tmp.sub("cache");
   WanPipeline pipe = pipeline_for("unipc_cfg", o);
-  const GenerateResult a = pipe.generate(request_for("unipc_cfg", tmp.sub("a")));
+  const GenerateResult a = pipe.generate(test::pipeline_request("unipc_cfg", tmp.sub("a")));
   CHECK(a.timings.count("load_text_encoder") == 1);
-  const GenerateResult b = pipe.generate(request_for("unipc_cfg", tmp.sub("b")));
+  const GenerateResult b = pipe.generate(test::pipeline_request("unipc_cfg", tmp.sub("b")));
   CHECK(b.timings.count("load_text_encoder") == 0);  // both prompts were cached
   CHECK(at::equal(a.latents, b.latents));
   CHECK(at::equal(a.frames, b.frames));
@@ -142,7 +121,7 @@ TEST_CASE("generate: cancel stops after the current pass, the run is marked canc
   if (!have_fixtures()) WANATTN_SKIP("no pipeline fixtures");
   test::TempDir tmp("pipeline-cancel");
   WanPipeline pipe = pipeline_for("unipc_cfg");
-  GenerateRequest rq = request_for("unipc_cfg", tmp.sub("run"));
+  GenerateRequest rq = test::pipeline_request("unipc_cfg", tmp.sub("run"));
   std::atomic<bool> cancel{false};
   rq.cancel = &cancel;
   PipelineCallbacks cb;
@@ -175,7 +154,7 @@ TEST_CASE("generate: bad requests get a message naming the value, nothing is wri
   test::TempDir tmp("pipeline-bad");
   WanPipeline pipe = pipeline_for("euler_nocfg");
   auto bad = [&](const std::function<void(GenerateRequest&)>& edit) {
-    GenerateRequest rq = request_for("euler_nocfg", tmp.sub("run"));
+    GenerateRequest rq = test::pipeline_request("euler_nocfg", tmp.sub("run"));
     edit(rq);
     return error_of([&] { pipe.generate(rq); });
   };
@@ -188,7 +167,7 @@ TEST_CASE("generate: bad requests get a message naming the value, nothing is wri
   CHECK(!fs::exists(tmp.sub("run") + "/manifest.json"));
 
   // Frames not of the form 4n+1 are rounded down, with a warning.
-  GenerateRequest rq = request_for("euler_nocfg", tmp.sub("rounded"));
+  GenerateRequest rq = test::pipeline_request("euler_nocfg", tmp.sub("rounded"));
   rq.frames = 8;
   std::vector<std::string> warnings;
   PipelineCallbacks cb;
@@ -266,14 +245,14 @@ TEST_CASE("generate on the GPU: out of memory names the stage and the numbers, f
   {
     // First a normal run on the GPU: close to the CPU reference (bf16 matmuls there).
     WanPipeline pipe = pipeline_for("unipc_cfg", o);
-    const GenerateResult res = pipe.generate(request_for("unipc_cfg", tmp.sub("ok")));
+    const GenerateResult res = pipe.generate(test::pipeline_request("unipc_cfg", tmp.sub("ok")));
     const auto expected = SafetensorsFile::open((kFixtures / "unipc_cfg" / "expected.safetensors").string());
     CHECK(test::max_relative_error(res.latents, expected->tensor("latents")) <= 5e-2);
     CHECK(res.peak.allocated_gib > 0);
   }
   o.gpu_memory_limit_gib = 0.3;  // the tiny parts fit; a 1024x1024, 81-frame run does not
   WanPipeline pipe = pipeline_for("unipc_cfg", o);
-  GenerateRequest rq = request_for("unipc_cfg", tmp.sub("oom"));
+  GenerateRequest rq = test::pipeline_request("unipc_cfg", tmp.sub("oom"));
   rq.width = rq.height = 1024;
   rq.frames = 81;
   bool oom = false;

@@ -26,23 +26,13 @@
 #include "ui/tokens_panel.h"
 #include "ui/viewer_panel.h"
 #include "ui/ui_support.h"
+#include "ui/generate_fixture.h"
 #include "catch_compat.h"
 
 using namespace wanattn;
 namespace fs = std::filesystem;
 
 namespace {
-const fs::path kModel = fs::path(WANATTN_PIPELINE_FIXTURES) / "unipc_cfg" / "model";
-
-void fill_form(GeneratePanel* g, const std::string& out, int steps) {
-  g->setModelDir(QString::fromStdString(kModel.string()));
-  g->setPrompt(QStringLiteral("A cat dances in the rain, cinematic."));
-  g->setSize(48, 32, 9);
-  g->setSteps(steps);
-  g->setOutputDir(QString::fromStdString(out));
-  REQUIRE(test::process_until([&] { return !g->probing(); }));
-}
-
 // Max |value| of one token's map at one (step, block), over heads and positions.
 float token_max(const RunReader& run, int step, int block, int token) {
   float m = 0;
@@ -110,13 +100,13 @@ TEST_CASE("bends editor: presets on the chosen word, every field to a checked be
 }
 
 TEST_CASE("bends live: silencing a word mid-run applies from the next step, recorded in the manifest", "[gui]") {
-  if (!fs::exists(kModel / "model_index.json")) WANATTN_SKIP("no tiny pipeline fixture (pipeline_reference did not run)");
+  if (!fs::exists(test::kTinyModel / "model_index.json")) WANATTN_SKIP("no tiny pipeline fixture (pipeline_reference did not run)");
   test::TempDir tmp("studio-bend-live");
   test::isolate_settings(tmp.sub("settings"));
   constexpr int kSteps = 12;
   MainWindow w;
   w.show();
-  fill_form(w.generatePanel(), tmp.sub("run"), kSteps);
+  test::fill_generate_form(w.generatePanel(), tmp.sub("run"), kSteps);
   QString state;
   int bent_at = -1;
   // Blocking: the worker waits for the window to take each step's report, as it effectively
@@ -156,12 +146,12 @@ TEST_CASE("bends live: silencing a word mid-run applies from the next step, reco
 }
 
 TEST_CASE("bends A/B: the unbent run with the same seed is generated too, the viewer shows both", "[gui]") {
-  if (!fs::exists(kModel / "model_index.json")) WANATTN_SKIP("no tiny pipeline fixture (pipeline_reference did not run)");
+  if (!fs::exists(test::kTinyModel / "model_index.json")) WANATTN_SKIP("no tiny pipeline fixture (pipeline_reference did not run)");
   test::TempDir tmp("studio-bend-ab");
   test::isolate_settings(tmp.sub("settings"));
   MainWindow w;
   w.show();
-  fill_form(w.generatePanel(), tmp.sub("run"), 3);
+  test::fill_generate_form(w.generatePanel(), tmp.sub("run"), 3);
   Bend scale;
   scale.op = BendOp::Scale;
   scale.params.factor = 4;

@@ -24,19 +24,19 @@
 #include "ui/studio_paths.h"
 #include "ui/viewer_panel.h"
 #include "ui/ui_support.h"
+#include "ui/generate_fixture.h"
 #include "catch_compat.h"
 
 using namespace wanattn;
 namespace fs = std::filesystem;
 
 namespace {
-const fs::path kModel = fs::path(WANATTN_PIPELINE_FIXTURES) / "unipc_cfg" / "model";
 constexpr const char* kExample = "A cat dances in the rain, cinematic.";
 
 // The tiny model's folder with the demo model's kind of wanattn.json.
 std::string demo_like_folder(const test::TempDir& tmp) {
   const fs::path dir = tmp.sub("demo");
-  fs::copy(kModel, dir, fs::copy_options::recursive);
+  fs::copy(test::kTinyModel, dir, fs::copy_options::recursive);
   std::ofstream(dir / "wanattn.json") << R"({"defaults": {"width": 48, "height": 32, "frames": 9, "steps": 3,
                                               "guidance": 4, "prompt": ")" << kExample << R"("}})";
   return dir.string();
@@ -44,7 +44,7 @@ std::string demo_like_folder(const test::TempDir& tmp) {
 }  // namespace
 
 TEST_CASE("studio on the demo model: chosen at start-up with its size and example prompt, Generate -> maps -> PNG", "[gui]") {
-  if (!fs::exists(kModel / "model_index.json")) WANATTN_SKIP("no tiny pipeline fixture (pipeline_reference did not run)");
+  if (!fs::exists(test::kTinyModel / "model_index.json")) WANATTN_SKIP("no tiny pipeline fixture (pipeline_reference did not run)");
   at::set_num_threads(1);
   test::TempDir tmp("studio-demo");
   test::isolate_settings(tmp.sub("settings"));

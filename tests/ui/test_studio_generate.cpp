@@ -24,33 +24,21 @@
 #include "ui/viewer_panel.h"
 #include "ui/event_timing.h"
 #include "ui/ui_support.h"
+#include "ui/generate_fixture.h"
 #include "catch_compat.h"
 
 using namespace wanattn;
 namespace fs = std::filesystem;
 
-namespace {
-const fs::path kModel = fs::path(WANATTN_PIPELINE_FIXTURES) / "unipc_cfg" / "model";
-
-void fill_form(GeneratePanel* g, const std::string& out, int steps) {
-  g->setModelDir(QString::fromStdString(kModel.string()));
-  g->setPrompt(QStringLiteral("A cat dances in the rain, cinematic."));
-  g->setSize(48, 32, 9);
-  g->setSteps(steps);
-  g->setOutputDir(QString::fromStdString(out));
-  REQUIRE(test::process_until([&] { return !g->probing(); }));
-}
-}  // namespace
-
 TEST_CASE("studio generates with the tiny model: maps appear, the video plays, the UI stays responsive", "[gui]") {
-  if (!fs::exists(kModel / "model_index.json")) WANATTN_SKIP("no tiny pipeline fixture (pipeline_reference did not run)");
+  if (!fs::exists(test::kTinyModel / "model_index.json")) WANATTN_SKIP("no tiny pipeline fixture (pipeline_reference did not run)");
   at::set_num_threads(1);  // the UI thread keeps a core of its own on a 2-core machine
   test::TempDir tmp("studio-gen");
   test::isolate_settings(tmp.sub("settings"));
   MainWindow w;
   w.show();
   GeneratePanel* g = w.generatePanel();
-  fill_form(g, tmp.sub("run"), 4);
+  test::fill_generate_form(g, tmp.sub("run"), 4);
   REQUIRE(g->probe().ok);
   INFO(g->unavailableReason().toStdString());
   REQUIRE(g->generateButton()->isEnabled());
@@ -97,7 +85,7 @@ TEST_CASE("studio generates with the tiny model: maps appear, the video plays, t
 }
 
 TEST_CASE("studio: Cancel halfway stops the run, which opens afterwards as cancelled with its maps readable", "[gui]") {
-  if (!fs::exists(kModel / "model_index.json")) WANATTN_SKIP("no tiny pipeline fixture (pipeline_reference did not run)");
+  if (!fs::exists(test::kTinyModel / "model_index.json")) WANATTN_SKIP("no tiny pipeline fixture (pipeline_reference did not run)");
   at::set_num_threads(1);
   test::TempDir tmp("studio-cancel");
   test::isolate_settings(tmp.sub("settings"));
@@ -105,7 +93,7 @@ TEST_CASE("studio: Cancel halfway stops the run, which opens afterwards as cance
   MainWindow w;
   w.show();
   GeneratePanel* g = w.generatePanel();
-  fill_form(g, tmp.sub("run"), kSteps);
+  test::fill_generate_form(g, tmp.sub("run"), kSteps);
   QString state, message;
   int steps_seen = 0;
   bool maps_while_running = false;
@@ -154,8 +142,8 @@ TEST_CASE("studio: a model folder missing parts names them and Generate stays of
   CHECK(g->unavailableReason().contains("incomplete"));
   CHECK(g->unavailableReason().contains("text encoder"));
   CHECK(g->unavailableReason().contains("VAE"));
-  if (fs::exists(kModel / "model_index.json")) {  // a good folder, but a frame count Wan cannot make
-    g->setModelDir(QString::fromStdString(kModel.string()));
+  if (fs::exists(test::kTinyModel / "model_index.json")) {  // a good folder, but a frame count Wan cannot make
+    g->setModelDir(QString::fromStdString(test::kTinyModel.string()));
     REQUIRE(test::process_until([&] { return !g->probing(); }));
     g->setSize(48, 32, 8);
     CHECK(g->unavailableReason().contains("4n + 1"));
