@@ -76,7 +76,7 @@ at::Tensor vae_rms_norm(const at::Tensor& x, const at::Tensor& gamma, bool silu)
 #if WANATTN_HAVE_CUDA_KERNELS
   const bool channels_last = (x.dim() == 5 && x.is_contiguous(at::MemoryFormat::ChannelsLast3d)) ||
                              (x.dim() == 4 && x.is_contiguous(at::MemoryFormat::ChannelsLast));
-  if (WANATTN_HAVE_CUDA_KERNELS && g_enabled.load() && x.is_cuda() && channels_last && x.size(1) > 1 &&
+  if (g_enabled.load() && x.is_cuda() && channels_last && x.size(1) > 1 &&
       !recording({&x, &gamma}))
     return cuda::vae_rms_norm(x, gamma, silu);
 #endif
