@@ -39,6 +39,9 @@ cp "$WORK/train.log" "$WORK/curve.csv" "$WORK/eval.json" "$OUT/"
 [ -f "$WORK/samples.ppm" ] && cp "$WORK/samples.ppm" "$OUT/"
 rm -rf "$WORK/demo" && cp -r "$WORK/model" "$WORK/demo"
 tar -czf "$OUT/demo-model.tar.gz" -C "$WORK" demo
+# A copy next to the build, which outlives this call while the machine stays warm: the next
+# stage can start with --init-from "$B/latest/demo" without a round trip.
+rm -rf "$B/latest" && mkdir -p "$B/latest" && cp -r "$WORK/demo" "$B/latest/"
 ls -l "$OUT"
 du -sh "$WORK/demo"
 say done

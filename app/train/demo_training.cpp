@@ -116,7 +116,7 @@ std::string digest(const std::vector<torch::nn::Module*>& modules, at::ScalarTyp
 }
 
 struct Batch {
-  at::Tensor clips;    // [B, 3, F, H, W] in [-1, 1]
+  std::vector<demo::Scene> scenes;
   at::Tensor latents;  // [B, 16, F', h, w], normalised
   at::Tensor ids, mask;  // [B, 32]
 };
@@ -135,10 +135,11 @@ class Data {
   }
 
   Batch next(int n, const at::Tensor& mean, const at::Tensor& std) {
-    const auto s = scenes(n);
     Batch b;
-    b.clips = demo::render_clips(s, o_.frames, o_.height, o_.width, o_.device);
-    b.latents = (demo::encode_latents(b.clips) - mean) / std;
+    b.scenes = scenes(n);
+    const auto& s = b.scenes;
+    // Only the even frames: all the encoder reads (half the drawing).
+    b.latents = (demo::encode_latents_of_even_frames(demo::render_clips(s, o_.frames, o_.height, o_.width, o_.device, 2)) - mean) / std;
     std::vector<int64_t> ids(size_t(n) * kCaptionLength), mask(ids.size(), 0);
     for (int i = 0; i < n; ++i) {
       const bool drop = rng_.chance(o_.caption_dropout);
@@ -341,12 +342,14 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
     // once (equal to the chunked decode: tests/model/test_demo_training.cpp).
     if (step % o.vae_every == 0) {
       const int n = std::min(o.vae_batch, o.batch);
+      const std::vector<demo::Scene> first(b.scenes.begin(), b.scenes.begin() + n);
+      const at::Tensor clips = demo::render_clips(first, o.frames, o.height, o.width, o.device);
       at::Tensor rec;
       {
         AutocastScope ac(o.autocast, o.device);
         rec = decode_whole_sequence(vae, b.latents.narrow(0, 0, n)).to(at::kFloat);
       }
-      const at::Tensor diff = rec - b.clips.narrow(0, 0, n);
+      const at::Tensor diff = rec - clips;
       // Squared error: its gradient grows with the error, so the few wrong object pixels
       // outvote the many almost-right background ones (L1 alone learnt colour far later).
       const at::Tensor vl = diff.pow(2).mean() + 0.1 * diff.abs().mean();

@@ -1,6 +1,9 @@
 #include "model/demo_render.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
+#include <stdexcept>
 #include <vector>
 
 namespace wanattn::demo {
@@ -33,8 +36,11 @@ at::Tensor star_distance(const at::Tensor& rho, const at::Tensor& theta, const a
 
 }  // namespace
 
-at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height, int width, at::Device device) {
-  const int64_t B = int64_t(scenes.size()), F = frames, H = height, W = width;
+at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height, int width, at::Device device,
+                        int frame_step) {
+  if (frame_step < 1 || (frames - 1) % frame_step != 0)
+    throw std::invalid_argument(fmt::format("render_clips: frame step {} does not divide {} frames - 1", frame_step, frames));
+  const int64_t B = int64_t(scenes.size()), F = (frames - 1) / frame_step + 1, H = height, W = width;
   const double unit = double(std::min(height, width));  // scene lengths are fractions of the short side
   size_t K = 0;
   for (const auto& s : scenes) K = std::max(K, s.objects.size());
@@ -72,10 +78,11 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
       const SceneObject& o = objs[k];
       float* p = par.data() + b * (4 * F + 5);
       for (int64_t f = 0; f < F; ++f) {
-        p[f] = float(o.x(int(f)) * W);
-        p[F + f] = float(o.y(int(f)) * H);
-        p[2 * F + f] = float(o.radius(int(f)) * shape_scale(o.spec.shape) * unit);
-        p[3 * F + f] = float(o.angle(int(f)));
+        const int t = int(f) * frame_step;  // the video frame
+        p[f] = float(o.x(t) * W);
+        p[F + f] = float(o.y(t) * H);
+        p[2 * F + f] = float(o.radius(t) * shape_scale(o.spec.shape) * unit);
+        p[3 * F + f] = float(o.angle(t));
       }
       const auto c = rgb(o.spec.colour);
       p[4 * F] = float(int(o.spec.shape));

@@ -38,14 +38,14 @@ SceneObject draw_object(const ObjectSpec& spec, Rng& rng, int frames, double w, 
   const int last = std::max(frames - 1, 1);
   o.angle0 = rng.uniform(0, 2 * kPi);
   if (spec.motion == Motion::Grows) {
-    o.radius0 = rng.uniform(0.08, 0.11);
-    o.growth = (rng.uniform(1.6, 1.9) - 1.0) / last;
+    o.radius0 = rng.uniform(0.09, 0.12);
+    o.growth = (rng.uniform(1.7, 2.0) - 1.0) / last;
   } else {
-    o.radius0 = rng.uniform(0.12, 0.17);
+    o.radius0 = rng.uniform(0.14, 0.19);
   }
-  if (spec.motion == Motion::Spins) o.spin = (rng.chance(0.5) ? 1 : -1) * rng.uniform(3.0, 5.0) * kPi / 180;
+  if (spec.motion == Motion::Spins) o.spin = (rng.chance(0.5) ? 1 : -1) * rng.uniform(5.0, 8.0) * kPi / 180;
   double vx = 0, vy = 0;
-  const double speed = rng.uniform(0.010, 0.016);
+  const double speed = rng.uniform(0.018, 0.024);
   switch (spec.motion) {
     case Motion::Left: vx = -speed; break;
     case Motion::Right: vx = speed; break;
@@ -301,7 +301,7 @@ Scene scene_for(const std::vector<ObjectSpec>& specs, Rng& rng, const SceneOptio
 
 Scene sample_scene(Rng& rng, const SceneOptions& opt) {
   const double u = rng.uniform();
-  const int count = u < 0.3 ? 1 : u < 0.7 ? 2 : 3;
+  const int count = u < 0.5 ? 1 : u < 0.85 ? 2 : 3;
   const double w = std::max(opt.aspect, 1.0), h = std::max(1.0 / opt.aspect, 1.0);
   std::vector<SceneObject> objects;
   std::vector<Colour> used;

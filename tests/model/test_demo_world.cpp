@@ -42,7 +42,7 @@ TEST_CASE("demo captions: grammar round trip, held-out pairs never sampled, seed
     CHECK(round_trip);
   }
   CHECK(pairs.size() == 6 * 4 - held_out_combinations().size());  // every other pair is shown
-  CHECK(objects > 3500);
+  CHECK(objects > 2900);  // 1.65 drawn per scene on average; big objects sometimes find no room
 
   Rng a(99), b(99);
   CHECK(sample_scene(a).caption() == sample_scene(b).caption());
@@ -157,4 +157,19 @@ TEST_CASE("demo encoder: latent layout is Wan's (1 + 4n frames, x8), cells as pi
   CHECK(z1[0][1][0][0][0].item<float>() == Approx(1.0));
   CHECK(z1[0][0][0][0][0].item<float>() == Approx(0.0));
   CHECK_THROWS_WITH(encode_latents(at::zeros({1, 3, 8, 16, 16})), ContainsSubstring("4n+1"));
+}
+
+TEST_CASE("demo encoder: the even frames alone give the whole clip's latents", "[fast]") {
+  torch::NoGradGuard no_grad;
+  Rng rng(11);
+  SceneOptions so;
+  so.frames = 9;
+  std::vector<Scene> scenes{sample_scene(rng, so), sample_scene(rng, so)};
+  const at::Tensor whole = render_clips(scenes, 9, 32, 48, at::kCPU);
+  const at::Tensor even = render_clips(scenes, 9, 32, 48, at::kCPU, 2);
+  REQUIRE(even.size(2) == 5);
+  CHECK(at::equal(even, whole.index_select(2, at::arange(0, 9, 2))));
+  CHECK(at::equal(encode_latents_of_even_frames(even), encode_latents(whole)));
+  CHECK_THROWS_WITH(render_clips(scenes, 9, 32, 48, at::kCPU, 3), ContainsSubstring("frame step 3"));
+  CHECK_THROWS_WITH(encode_latents_of_even_frames(whole.narrow(2, 0, 4)), ContainsSubstring("2n+1"));
 }

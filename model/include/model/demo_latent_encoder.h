@@ -23,4 +23,8 @@ inline constexpr int kLatentChannels = 16;
 // (the VAE's own latent space, before normalisation), same device.
 at::Tensor encode_latents(const at::Tensor& clip);
 
+// The same from the clip's even frames only ([B, 3, 2n + 1, H, W]: frames 0, 2, ..., 4n),
+// which are all the encoder reads; equal to encode_latents of the whole clip.
+at::Tensor encode_latents_of_even_frames(const at::Tensor& even_frames);
+
 }  // namespace wanattn::demo

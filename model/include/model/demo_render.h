@@ -12,8 +12,11 @@
 
 namespace wanattn::demo {
 
-// [B, 3, frames, height, width] fp32 in [-1, 1] (Wan's video range) on `device`.
-at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height, int width, at::Device device);
+// [B, 3, frames, height, width] fp32 in [-1, 1] (Wan's video range) on `device`. With
+// frame_step s > 1 only frames 0, s, 2s, ... are drawn ((frames - 1) % s == 0): the training
+// program draws the even frames, all the fixed encoder reads (encode_latents_of_even_frames).
+at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height, int width, at::Device device,
+                        int frame_step = 1);
 
 // The same as uint8 frames [frames, height, width, 3] of one scene (what the pipeline's
 // decoded video looks like), on the CPU.
