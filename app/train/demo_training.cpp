@@ -231,10 +231,18 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   ctx.setSDPUseMemEfficient(o.fast);
   ctx.setSDPUseCuDNN(false);
 
-  // 1. Tokenizer, trained on the grammar.
+  // 1. Tokenizer, trained on the grammar; a later stage keeps its first stage's (the corpus
+  // is sampled from the world, so a changed world would renumber the pieces under the
+  // embeddings).
   const fs::path tok_dir = out / "tokenizer";
   fs::remove_all(tok_dir);
-  demo::train_tokenizer(tok_dir.string(), o.seed);
+  if (o.init_from.empty()) {
+    demo::train_tokenizer(tok_dir.string(), o.seed);
+  } else {
+    fs::copy(fs::path(find_tokenizer_model(find_wan_model_folder(o.init_from).parts.tokenizer)).parent_path(), tok_dir,
+             fs::copy_options::recursive);
+    fmt::print(log, "tokenizer from {}\n", o.init_from);
+  }
   const T5Tokenizer tokenizer = T5Tokenizer::from_folder(tok_dir.string());
   fmt::print(log, "tokenizer: {} pieces\n", tokenizer.piece_count());
 
