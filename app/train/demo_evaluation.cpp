@@ -66,6 +66,8 @@ nlohmann::json evaluate_demo(const EvalOptions& o, std::ostream& log) {
     rq.prompt = prompt;
     rq.seed = o.seed + i;
     rq.steps = o.steps;
+    rq.guidance = o.guidance;
+    rq.shift = o.shift;
     rq.width = pipeline.defaults().width;
     rq.height = pipeline.defaults().height;
     rq.frames = pipeline.defaults().frames;

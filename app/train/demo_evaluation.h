@@ -25,6 +25,8 @@ struct EvalOptions {
   size_t held_out = 0;              // the first n prompts are held-out pairs: also rated alone
   uint64_t seed = 1000;             // prompt i uses seed + i
   std::optional<int> steps;         // default: the folder's
+  std::optional<double> guidance;   // default: the folder's
+  std::optional<double> shift;      // default: the folder's scheduler
 };
 
 // {"prompts": [...], "following": fraction, "attention_inside": fraction of frames,

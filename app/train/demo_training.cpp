@@ -17,6 +17,7 @@
 #include "model/demo_render.h"
 #include "model/demo_scene.h"
 #include "model/demo_tokenizer.h"
+#include "model/small_tensor.h"
 #include "model/t5_tokenizer.h"
 #include "model/umt5_encoder.h"
 #include "model/wan_folder_writer.h"
@@ -150,8 +151,8 @@ class Data {
       std::copy(t.ids.begin(), t.ids.end(), ids.begin() + i * kCaptionLength);
       std::fill_n(mask.begin() + i * kCaptionLength, t.real_tokens(), 1);
     }
-    b.ids = at::tensor(ids, at::kLong).view({n, kCaptionLength}).to(o_.device);
-    b.mask = at::tensor(mask, at::kLong).view({n, kCaptionLength}).to(o_.device);
+    b.ids = to_device(at::tensor(ids, at::kLong).view({n, kCaptionLength}), o_.device);
+    b.mask = to_device(at::tensor(mask, at::kLong).view({n, kCaptionLength}), o_.device);
     return b;
   }
 

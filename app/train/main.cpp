@@ -67,6 +67,9 @@ int main(int argc, char** argv) {
   train::TrainOptions o;
   std::string device = "auto", size = "128x128", dtype = "fp16";
   int eval_steps = 0;
+  double eval_guidance = 0, eval_shift = 0;
+  uint64_t eval_seed = 1000;
+  std::string evaluate;
   bool no_eval = false;
   int dump_data = 0;
   std::string diagnose;
@@ -101,6 +104,10 @@ int main(int argc, char** argv) {
   app.add_option("--default-steps", o.default_steps, "Sampler steps the folder recommends")->capture_default_str();
   app.add_option("--default-guidance", o.default_guidance, "Guidance the folder recommends")->capture_default_str();
   app.add_option("--eval-steps", eval_steps, "Sampler steps of the evaluation (0: the folder's)");
+  app.add_option("--eval-guidance", eval_guidance, "Guidance of the evaluation (0: the folder's)");
+  app.add_option("--eval-shift", eval_shift, "Sampler shift of the evaluation (0: the folder's)");
+  app.add_option("--eval-seed", eval_seed, "Seed of the evaluation's first prompt (prompt i: seed + i)")->capture_default_str();
+  app.add_option("--evaluate", evaluate, "Only evaluate MODEL_DIR (OUT/eval.json, OUT/samples.ppm): no training");
   app.add_flag("--no-eval", no_eval, "Skip generating the held-out prompts afterwards");
   app.add_option("--diagnose", diagnose, "Only picture MODEL_DIR part by part (OUT/diagnose.ppm), see demo_diagnose.h");
   app.add_option("--dump-data", dump_data, "Only write N training clips as OUT/data.ppm (5 frames each) and their captions");
@@ -131,13 +138,22 @@ int main(int argc, char** argv) {
       write_data_sheet(o, dump_data, (std::filesystem::path(o.out) / "data.ppm").string(), log);
       return 0;
     }
-    const train::TrainResult r = train::train_demo(o, log);
-    nlohmann::json summary = {{"steps", r.steps_done}, {"stopped_early", r.stopped_early}, {"train_seconds", r.seconds},
-                              {"final_loss", r.final_loss}, {"final_vae_l1", r.final_vae_loss},
-                              {"weights_digest", r.weights_digest}};
+    nlohmann::json summary;
+    std::string model_dir = evaluate;
+    if (evaluate.empty()) {
+      const train::TrainResult r = train::train_demo(o, log);
+      summary = {{"steps", r.steps_done}, {"stopped_early", r.stopped_early}, {"train_seconds", r.seconds},
+                 {"final_loss", r.final_loss}, {"final_vae_l1", r.final_vae_loss}, {"weights_digest", r.weights_digest}};
+      model_dir = r.model_dir;
+    } else {
+      summary = {{"evaluated", evaluate}};
+    }
     if (!no_eval) {
       train::EvalOptions e;
-      e.model_dir = r.model_dir;
+      e.model_dir = model_dir;
+      e.seed = eval_seed;
+      if (eval_guidance > 0) e.guidance = eval_guidance;
+      if (eval_shift > 0) e.shift = eval_shift;
       e.work_dir = (std::filesystem::path(o.out) / "eval-runs").string();
       e.sheet = (std::filesystem::path(o.out) / "samples.ppm").string();
       e.device = o.device;

@@ -4,7 +4,7 @@
 #include <numbers>
 #include <stdexcept>
 
-#include "small_tensor.h"
+#include "model/small_tensor.h"
 
 namespace wanattn {
 namespace {

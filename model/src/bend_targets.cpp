@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "model/bend_apply.h"
-#include "small_tensor.h"
+#include "model/small_tensor.h"
 
 namespace wanattn {
 

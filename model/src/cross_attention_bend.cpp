@@ -10,7 +10,7 @@
 #include "model/attention_lse.h"
 #include "model/bend_apply.h"
 #include "model/wan_cross_attention.h"
-#include "small_tensor.h"
+#include "model/small_tensor.h"
 
 namespace wanattn {
 namespace {

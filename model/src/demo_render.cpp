@@ -1,5 +1,7 @@
 #include "model/demo_render.h"
 
+#include "model/small_tensor.h"
+
 #include <fmt/format.h>
 
 #include <cmath>
@@ -52,7 +54,8 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
   const at::Tensor py = (at::arange(H, dev) + 0.5).view({1, 1, H, 1});
 
   // Background: from -> to along the direction, spanning the frame exactly. Parameters are
-  // gathered on the host into plain buffers (one copy to the device each).
+  // gathered on the host into plain buffers (one copy to the device each, queued: the
+  // training program draws the next batch while the GPU still works on the last step).
   std::vector<float> bg(size_t(B) * 8);
   for (int64_t b = 0; b < B; ++b) {
     const auto& g = scenes[size_t(b)].background;
@@ -62,7 +65,7 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
     p[6] = float(c / span);
     p[7] = float(s / span);
   }
-  const at::Tensor bgt = at::tensor(bg, cpu).view({B, 8}).to(device);
+  const at::Tensor bgt = to_device(at::tensor(bg, cpu).view({B, 8}), device);
   const at::Tensor from = bgt.narrow(1, 0, 3).reshape({B, 3, 1, 1, 1}), to = bgt.narrow(1, 3, 3).reshape({B, 3, 1, 1, 1});
   const at::Tensor u = (px / W - 0.5) * bgt.select(1, 6).view({B, 1, 1, 1}) +
                        (py / H - 0.5) * bgt.select(1, 7).view({B, 1, 1, 1});  // [B, 1, H, W]
@@ -89,7 +92,7 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
       p[4 * F + 1] = 1.0f;
       for (int i = 0; i < 3; ++i) p[4 * F + 2 + i] = c[size_t(i)];
     }
-    const at::Tensor pt = at::tensor(par, cpu).view({B, 4 * F + 5}).to(device);
+    const at::Tensor pt = to_device(at::tensor(par, cpu).view({B, 4 * F + 5}), device);
     auto v = [&](int i) { return pt.narrow(1, i * F, F).reshape({B, F, 1, 1}); };
     const at::Tensor dx = px - v(0), dy = py - v(1), rr = v(2);                 // [B, F, H, W]
     const at::Tensor rho = at::sqrt(dx * dx + dy * dy);

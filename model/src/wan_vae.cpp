@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "model/indexed_module.h"
+#include "model/small_tensor.h"
 
 namespace wanattn {
 
@@ -46,8 +47,8 @@ void WanVaeImpl::set_channels_last(bool on) {
 
 at::Tensor WanVaeImpl::denormalize(const at::Tensor& z) const {
   const auto opts = z.options().dtype(at::kFloat);
-  const at::Tensor mean = at::tensor(config_.latents_mean, at::kDouble).to(opts).view({1, -1, 1, 1, 1});
-  const at::Tensor std = at::tensor(config_.latents_std, at::kDouble).to(opts).view({1, -1, 1, 1, 1});
+  const at::Tensor mean = to_device(at::tensor(config_.latents_mean, at::kDouble), z.device()).to(opts).view({1, -1, 1, 1, 1});
+  const at::Tensor std = to_device(at::tensor(config_.latents_std, at::kDouble), z.device()).to(opts).view({1, -1, 1, 1, 1});
   return z.to(at::kFloat) * std + mean;
 }
 
