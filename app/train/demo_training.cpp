@@ -3,6 +3,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/autocast_mode.h>
 #include <ATen/detail/CUDAHooksInterface.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 #include <torch/torch.h>
@@ -11,7 +13,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <optional>
 
+#include "graphed_update.h"
 #include "model/adamw.h"
 #include "model/demo_latent_encoder.h"
 #include "model/demo_render.h"
@@ -303,6 +308,42 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   const auto f32 = at::TensorOptions().device(o.device).dtype(at::kFloat);
   at::Tensor loss_sum = at::zeros({}, f32), vae_sum = at::zeros({}, f32), gnorm = at::zeros({}, f32), vgnorm = at::zeros({}, f32);
   int loss_n = 0, vae_n = 0;
+  // Flow matching as Wan trains: x_s = (1 - s) x0 + s eps, the DiT predicts eps - x0 at
+  // t = 1000 s. Forward and backward of the DiT and the text encoder; returns the loss.
+  auto flow_matching_backward = [&](const at::Tensor& latents, const at::Tensor& ids, const at::Tensor& mask,
+                                    const at::Tensor& u, const at::Tensor& eps) {
+    const at::Tensor sigma = o.shift * u / (1 + (o.shift - 1) * u);
+    const at::Tensor s5 = sigma.view({-1, 1, 1, 1, 1});
+    const at::Tensor xt = (1 - s5) * latents + s5 * eps;
+    at::Tensor loss;
+    {
+      AutocastScope ac(o.autocast, o.device);
+      const WanText txt = dit->prepare_text(text->forward(ids, mask), /*compact=*/true);
+      const at::Tensor v = dit->forward(xt, sigma * 1000, txt);
+      loss = at::mse_loss(v.to(at::kFloat), eps - latents);
+    }
+    loss.backward();
+    return loss.detach();
+  };
+  // --graph: the update reads static inputs, refilled every step, and leaves its loss and
+  // gradient norm in static outputs; the whole loop runs on one side stream (capture needs a
+  // non-default one, and one stream keeps the refills ordered before each replay).
+  struct Static {
+    at::Tensor latents, ids, mask, u, eps, lr, loss, gnorm;
+  } st;
+  std::optional<c10::cuda::CUDAStreamGuard> side_stream;
+  std::unique_ptr<GraphedUpdate> graphed;
+  if (o.graph) {
+    if (!o.device.is_cuda() || o.autocast) throw std::invalid_argument("--graph needs --device cuda and no --autocast");
+    side_stream.emplace(c10::cuda::getStreamFromPool(/*isHighPriority=*/false, o.device.index()));
+    graphed = std::make_unique<GraphedUpdate>(
+        [&] {
+          st.loss = flow_matching_backward(st.latents, st.ids, st.mask, st.u, st.eps);
+          st.gnorm = opt.step(st.lr);
+        },
+        o.graph_eager_steps);
+  }
+
   const auto t0 = Clock::now();
   auto t_timing = t0;
   int step = 0;
@@ -333,22 +374,26 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
     }
     const Batch b = data.next(o.batch, lat_mean, lat_std);
     const double lr = schedule(o.lr, step, o.warmup, total);
-
-    // Flow matching as Wan trains: x_s = (1 - s) x0 + s eps, the DiT predicts eps - x0 at t = 1000 s.
     const at::Tensor u = at::rand({o.batch}, gen, f32);
-    const at::Tensor sigma = o.shift * u / (1 + (o.shift - 1) * u);
     const at::Tensor eps = at::randn(b.latents.sizes(), gen, f32);
-    const at::Tensor s5 = sigma.view({-1, 1, 1, 1, 1});
-    const at::Tensor xt = (1 - s5) * b.latents + s5 * eps;
     at::Tensor loss;
-    {
-      AutocastScope ac(o.autocast, o.device);
-      const WanText txt = dit->prepare_text(text->forward(b.ids, b.mask), /*compact=*/true);
-      const at::Tensor v = dit->forward(xt, sigma * 1000, txt);
-      loss = at::mse_loss(v.to(at::kFloat), eps - b.latents);
+    if (graphed) {
+      if (!st.latents.defined())
+        st = {at::empty_like(b.latents), at::empty_like(b.ids), at::empty_like(b.mask), at::empty_like(u), at::empty_like(eps),
+              at::zeros({}, f32), {}, {}};
+      st.latents.copy_(b.latents);
+      st.ids.copy_(b.ids);
+      st.mask.copy_(b.mask);
+      st.u.copy_(u);
+      st.eps.copy_(eps);
+      st.lr.fill_(lr);
+      graphed->run(log);
+      loss = st.loss;
+      gnorm = st.gnorm;
+    } else {
+      loss = flow_matching_backward(b.latents, b.ids, b.mask, u, eps);
+      gnorm = opt.step(lr);
     }
-    loss.backward();
-    gnorm = opt.step(lr);
     loss_sum += loss.detach();
     ++loss_n;
 
@@ -414,7 +459,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
                                  {"size", fmt::format("{}x{}", o.width, o.height)}, {"frames", o.frames},
                                  {"device", o.device.str()}, {"seconds", result.seconds},
                                  {"init_from", o.init_from.empty() ? nlohmann::json() : nlohmann::json(fs::path(o.init_from).filename().string())},
-                                 {"fast", o.fast}, {"autocast", o.autocast},
+                                 {"fast", o.fast}, {"autocast", o.autocast}, {"graph", o.graph},
                                  {"final_loss", result.final_loss}, {"final_vae_l1", result.final_vae_loss}}}};
   fs::remove_all(result.model_dir);
   WanFolderParts parts;

@@ -40,6 +40,10 @@ struct TrainOptions {
   // bf16 autocast for the forward passes (matmuls, convolutions and attention in bf16, norms,
   // softmax statistics and the loss in fp32 as autocast's lists say; fp32 master weights).
   bool autocast = false;
+  // The DiT + text-encoder update as one CUDA graph after `graph_eager_steps` eager ones
+  // (graphed_update.h): same kernels, so the same numbers as an eager run of this path.
+  bool graph = false;
+  int graph_eager_steps = 3;
   at::ScalarType weights_dtype = at::kHalf;
   // What the folder's wanattn.json tells `generate` (the demo's settings).
   int default_steps = 20;

@@ -142,6 +142,39 @@ TEST_CASE("demo training: AdamW (fused, clipped, EMA) fits a batch", "[fast]") {
   CHECK(!at::equal(ema[0], params[0]));
 }
 
+TEST_CASE("demo training: AdamW's device-only step (tensor rate, for CUDA graphs) equals the plain one", "[fast]") {
+  // Two copies of some weights, one stepped with a double rate, the other with a 0-d tensor
+  // rate, both fed the same gradients (drawn, not from a loss: through a loss the two
+  // would drift apart from the first rounding on, as any two trainings do).
+  at::manual_seed(3);
+  std::vector<at::Tensor> wa{at::randn({8, 5}), at::randn({5}), at::randn({3, 4, 2})}, wb;
+  for (const auto& w : wa) wb.push_back(w.clone());
+  const at::Tensor start = wa[0].clone();
+  AdamW oa, ob;
+  oa.add_group(wa, 0.01);
+  ob.add_group(wb, 0.01);
+  const at::Tensor lr = at::zeros({}, at::kDouble);
+  for (int i = 0; i < 30; ++i) {  // through the EMA's warm-up
+    const double rate = 1e-2 * (1 + i % 3);
+    for (size_t k = 0; k < wa.size(); ++k) {
+      const at::Tensor g = at::randn(wa[k].sizes()) * (k + 1);
+      wa[k].mutable_grad() = g.clone();
+      wb[k].mutable_grad() = g.clone();
+    }
+    const at::Tensor ga = oa.step(rate);
+    lr.fill_(rate);
+    const at::Tensor gb = ob.step(lr);
+    CHECK(ga.item<double>() == Approx(gb.item<double>()).epsilon(1e-6));
+  }
+  const auto pa = oa.params(), pb = ob.params(), ea = oa.ema(), eb = ob.ema();
+  for (size_t i = 0; i < pa.size(); ++i) {
+    CHECK(test::max_relative_error(pb[i], pa[i]) <= 1e-6);
+    CHECK(test::max_relative_error(eb[i], ea[i]) <= 1e-6);
+  }
+  CHECK(!at::allclose(pa[0], start));  // the weights moved
+  CHECK(!at::allclose(ea[0], pa[0]));  // and the EMA trails them
+}
+
 TEST_CASE("demo training: the VAE decode over the whole sequence equals the chunked decode", "[fast]") {
   torch::NoGradGuard no_grad;
   Tiny t = make_tiny(12);

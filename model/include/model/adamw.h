@@ -26,6 +26,10 @@ class AdamW {
   // Clips, updates, updates the EMA, zeroes the gradients. Returns the gradient norm before
   // clipping as a 0-d tensor (no host sync unless the caller reads it).
   at::Tensor step(double lr);
+  // The same with the learning rate in a 0-d tensor on the parameters' device, and the EMA's
+  // warm-up read from the device step counter: every operation is a device operation, so
+  // the step can be captured into a CUDA graph and replayed with a new rate each time.
+  at::Tensor step(const at::Tensor& lr);
   // The EMA weights, parameter by parameter in add_group order.
   std::vector<at::Tensor> ema() const;
   std::vector<at::Tensor> params() const;
@@ -37,6 +41,8 @@ class AdamW {
     double weight_decay = 0;
   };
   std::vector<at::Tensor> grads_of(Group& g) const;
+  // Every group's gradients, clipped to the global norm; the norm before clipping.
+  at::Tensor clip(std::vector<std::vector<at::Tensor>>& grads);
   AdamWOptions options_;
   std::vector<Group> groups_;
   int64_t steps_ = 0;

@@ -1,0 +1,38 @@
+// One training update replayed as a CUDA graph. At the demo model's size a step is a few
+// thousand small kernels, and the host's cost of launching them (libtorch's dispatch and
+// autograd per operation) is as large as the GPU's work; a graph launches the whole forward,
+// backward and optimiser step at once. The update must read and write only tensors that
+// outlive this object (static inputs the caller refills before each run, outputs it reads
+// after), do no host synchronisation, and run on a non-default stream for the whole loop.
+// It runs eagerly for the first calls (allocations, RoPE tables, kernel choices settle), is
+// then captured once, and replayed from then on; if capture fails, the reason is logged
+// once and it stays eager.
+#pragma once
+#include <functional>
+#include <memory>
+#include <ostream>
+
+namespace at::cuda {
+struct CUDAGraph;
+}
+
+namespace wanattn::train {
+
+class GraphedUpdate {
+ public:
+  GraphedUpdate(std::function<void()> update, int eager_runs);
+  ~GraphedUpdate();
+  GraphedUpdate(const GraphedUpdate&) = delete;
+  GraphedUpdate& operator=(const GraphedUpdate&) = delete;
+
+  void run(std::ostream& log);
+  bool replaying() const { return graph_ != nullptr; }
+
+ private:
+  std::function<void()> update_;
+  int eager_left_;
+  bool failed_ = false;
+  std::unique_ptr<at::cuda::CUDAGraph> graph_;
+};
+
+}  // namespace wanattn::train
