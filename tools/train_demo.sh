@@ -6,6 +6,8 @@
 #   demo-model.tar.gz   the model folder (unpack into resources/: it becomes resources/demo/)
 #   train.log  curve.csv  eval.json  samples.ppm  build.log
 # Extra arguments go to wanattn-train-demo (e.g. --steps 3000). Run from the repository root.
+# PROBE=1 first checks the --graph update and times steps (probe*.log, probe.txt in $OUT);
+# GRAPH=auto (default) then trains with --graph when it is right and faster, GRAPH=no never.
 # BUDGET_S (default 540) bounds the whole script: what the build leaves, less a reserve for
 # the evaluation and packing, is the training's --max-minutes (the steps that fit are
 # chosen from the speed of the first steps, so the schedule completes).
@@ -26,13 +28,40 @@ say build
 cmake --build "$B" --target wanattn-train-demo -j"$(nproc)" >>"$OUT/build.log" 2>&1 \
   || { grep -B2 -A12 -E "error|FAILED" "$OUT/build.log" | head -80; exit 1; }
 
-say train
 # Deterministic cuBLAS (torch's deterministic mode asks for it on CUDA >= 10.2).
 export CUBLAS_WORKSPACE_CONFIG=:4096:8
+EXTRA=()
+if [ "${PROBE:-0}" = 1 ]; then
+  # Before training: is the CUDA-graph update right (replay = eager, bit for bit), and what
+  # does a step cost at batch 64 and 256, eager and graphed (steady rate: steps 40 to 120)?
+  # With GRAPH=auto (the default) the training then uses --graph if it is right and faster.
+  say probe
+  graph_ok=0
+  if cmake -DTRAINER="$B/app/wanattn-train-demo" -DDIR=/tmp/wanattn-graph-check -P tests/model/demo_train_graph_check.cmake \
+       >"$OUT/probe-graph-check.log" 2>&1; then graph_ok=1; fi
+  tail -1 "$OUT/probe-graph-check.log"
+  rate() { awk '/^step +40\//{a=$3} /^step +120\//{b=$3} END{if (a && b) printf "%.1f", (b - a) / 80 * 1000; else print "nan"}' "$1"; }
+  for batch in 64 256; do
+    for mode in eager graph; do
+      flag=(); [ $mode = graph ] && flag=(--graph)
+      "$B/app/wanattn-train-demo" --out /tmp/wanattn-probe --device cuda --steps 120 --log-every 40 --no-eval --batch $batch \
+        --vae-every 4 "${flag[@]}" >"$OUT/probe-$mode-b$batch.log" 2>&1 || true
+      echo "probe batch $batch $mode: $(rate "$OUT/probe-$mode-b$batch.log") ms/step"
+    done
+  done | tee "$OUT/probe.txt"
+  . <(sed -n 's/^probe batch \([0-9]*\) \([a-z]*\): \([0-9.nan]*\) ms\/step$/ms_\2_\1=\3/p' "$OUT/probe.txt")
+  if [ "${GRAPH:-auto}" = auto ] && [ $graph_ok = 1 ] && \
+     python3 -c "import sys; sys.exit(0 if float('${ms_graph_256:-nan}') < 0.95 * float('${ms_eager_256:-nan}') else 1)"; then
+    EXTRA=(--graph)
+    echo "training with --graph"
+  fi
+fi
+
+say train
 rm -rf "$WORK"
 MINUTES=$(python3 -c "print(round(max(1.0, (${BUDGET_S:-540} - $(( $(date +%s) - t0 )) - ${RESERVE_S:-80}) / 60), 2))")
 echo "training for at most $MINUTES minutes"
-"$B/app/wanattn-train-demo" --out "$WORK" --device cuda --max-minutes "$MINUTES" "$@"
+"$B/app/wanattn-train-demo" --out "$WORK" --device cuda --max-minutes "$MINUTES" "${EXTRA[@]}" "$@"
 
 say pack
 cp "$WORK/train.log" "$WORK/curve.csv" "$WORK/eval.json" "$OUT/"
