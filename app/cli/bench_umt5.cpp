@@ -27,6 +27,7 @@ struct UMT5BenchArgs {
   bool tiny = false;
   std::string out, save, load;
   std::string dtype;  // "" = by device (fp32 on the CPU, bf16 on CUDA)
+  std::string residual = "fp32";  // the residual stream with bf16 weights: fp32 (default) or bf16 (the references')
 };
 
 // ids the reference script reads back: T-1 pseudo-random words, EOS, padding to 512.
@@ -50,9 +51,11 @@ void run_bench_umt5(const UMT5BenchArgs& a) {
   UMT5Options opts = UMT5Options::for_device(device);
   if (a.dtype == "bf16") opts.dtype = at::kBFloat16;
   if (a.dtype == "fp32") opts.dtype = at::kFloat;
-  fmt::print("UMT5 encoder {}: d_model {}, {} layers, {} heads x {}, d_ff {}, {:.2f} G parameters, {} on {}\n",
+  opts.fp32_residual = a.residual == "fp32";
+  fmt::print("UMT5 encoder {}: d_model {}, {} layers, {} heads x {}, d_ff {}, {:.2f} G parameters, {} on {}, residual stream {}\n",
              a.tiny ? "(tiny)" : "XXL", c.d_model, c.num_layers, c.num_heads, c.d_kv, c.d_ff,
-             double(c.parameter_count()) * 1e-9, at::toString(opts.dtype), device.str());
+             double(c.parameter_count()) * 1e-9, at::toString(opts.dtype), device.str(),
+             opts.fp32_residual || opts.dtype == at::kFloat ? "fp32" : at::toString(opts.dtype));
 
   auto t0 = Clock::now();
   UMT5EncoderModel model(c, opts);
@@ -118,6 +121,9 @@ void add_bench_umt5(CLI::App& bench) {
   cmd->add_option("--batch", a->batch, "Prompts per forward (2 = cond + uncond)")->check(CLI::Range(1, 64));
   cmd->add_option("--seed", a->seed, "Seed of the random weights");
   cmd->add_flag("--tiny", a->tiny, "A tiny config (smoke test on the CPU)");
+  cmd->add_option("--residual", a->residual, "Residual stream with bf16 weights: fp32 or bf16 (the references')")
+      ->check(CLI::IsMember({"fp32", "bf16"}))
+      ->capture_default_str();
   cmd->add_option("--dtype", a->dtype, "bf16 or fp32 (default: bf16 on CUDA, fp32 on the CPU)")
       ->check(CLI::IsMember({"bf16", "fp32"}));
   cmd->add_option("--save", a->save, "Write the random weights to this .safetensors file");

@@ -3,6 +3,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <ATen/autocast_mode.h>
 #include <ATen/detail/CUDAHooksInterface.h>
+#include <c10/cuda/CUDAFunctions.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #include <fmt/format.h>
@@ -336,6 +337,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   if (o.graph) {
     if (!o.device.is_cuda() || o.autocast) throw std::invalid_argument("--graph needs --device cuda and no --autocast");
     side_stream.emplace(c10::cuda::getStreamFromPool(/*isHighPriority=*/false, o.device.index()));
+    c10::cuda::device_synchronize();  // the set-up queued on the default stream is done
     graphed = std::make_unique<GraphedUpdate>(
         [&] {
           st.loss = flow_matching_backward(st.latents, st.ids, st.mask, st.u, st.eps);

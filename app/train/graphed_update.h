@@ -3,10 +3,11 @@
 // autograd per operation) is as large as the GPU's work; a graph launches the whole forward,
 // backward and optimiser step at once. The update must read and write only tensors that
 // outlive this object (static inputs the caller refills before each run, outputs it reads
-// after), do no host synchronisation, and run on a non-default stream for the whole loop.
+// after), do no host synchronisation, and run on a non-default stream for the whole loop;
+// what it caches (the DiT's RoPE table of the one clip grid) must not be rebuilt between
+// replays, since the graph keeps the addresses.
 // It runs eagerly for the first calls (allocations, RoPE tables, kernel choices settle), is
-// then captured once, and replayed from then on; if capture fails, the reason is logged
-// once and it stays eager.
+// then captured once, and replayed from then on; a failed capture throws (saying why).
 #pragma once
 #include <functional>
 #include <memory>
@@ -31,7 +32,6 @@ class GraphedUpdate {
  private:
   std::function<void()> update_;
   int eager_left_;
-  bool failed_ = false;
   std::unique_ptr<at::cuda::CUDAGraph> graph_;
 };
 

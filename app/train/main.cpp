@@ -100,7 +100,9 @@ int main(int argc, char** argv) {
   app.add_flag("--fast", o.fast, "cuDNN autotuning and memory-efficient attention: faster, not bitwise reproducible");
   app.add_flag("--autocast", o.autocast, "bf16 autocast for the forward passes (fp32 master weights)");
   app.add_flag("--graph", o.graph, "Replay the DiT + text-encoder update as a CUDA graph (CUDA only)");
-  app.add_option("--graph-eager-steps", o.graph_eager_steps, "Eager updates before the capture")->capture_default_str();
+  app.add_option("--graph-eager-steps", o.graph_eager_steps, "Eager updates before the capture")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--max-minutes", o.max_minutes, "Stop training after this long (0: never)")->capture_default_str();
   app.add_option("--dtype", dtype, "Stored weights: fp16 or fp32")->check(CLI::IsMember({"fp16", "fp32"}))->capture_default_str();
   app.add_option("--default-steps", o.default_steps, "Sampler steps the folder recommends")->capture_default_str();

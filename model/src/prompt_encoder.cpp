@@ -33,9 +33,12 @@ std::vector<EncodedPrompt> PromptEncoder::encode_tokenized(std::vector<Tokenized
   if (options_.cache_dir && !options_.cache_dir->empty()) cache.emplace(*options_.cache_dir);
   std::vector<EncodedPrompt> out(prompts.size());
   std::vector<size_t> misses;
+  // The numerics are part of the key: bf16 embeddings made with the references' bf16
+  // residual stream (before stop 14) are not the ones this encoder computes.
+  const std::string numerics = uopts.dtype != at::kFloat && uopts.fp32_residual ? "|fp32-residual" : "";
   auto key_of = [&](const TokenizedPrompt& t) {
-    return EmbeddingKey{identity(), t.cleaned, std::vector<int64_t>(t.ids.begin(), t.ids.begin() + t.real_tokens()),
-                        uopts.dtype};
+    return EmbeddingKey{identity() + numerics, t.cleaned,
+                        std::vector<int64_t>(t.ids.begin(), t.ids.begin() + t.real_tokens()), uopts.dtype};
   };
   for (size_t i = 0; i < prompts.size(); ++i) {
     out[i].tokens = std::move(prompts[i]);

@@ -82,6 +82,25 @@ TEST_CASE("the encoder's config comes from the checkpoint's shapes", "[parity]")
   CHECK(enc.model->parameters().front().scalar_type() == at::kFloat);  // fp16 file, fp32 on the CPU
 }
 
+TEST_CASE("UMT5 with bf16 weights: an fp32 residual stream is closer to fp32 than the references' bf16 one", "[fast]") {
+  if (!fs::exists(kFixtures / "small" / "expected.safetensors")) WANATTN_SKIP("no UMT5 reference fixtures");
+  torch::InferenceMode guard;
+  const fs::path dir = kFixtures / "wide_inner";
+  const auto expected = SafetensorsFile::open((dir / "expected.safetensors").string());
+  double err[2] = {0, 0};
+  for (int fp32_stream = 0; fp32_stream < 2; ++fp32_stream) {
+    UMT5Options o{at::kCPU, at::kBFloat16};
+    o.fp32_residual = fp32_stream == 1;
+    LoadedUMT5 enc = load_umt5_encoder((dir / "official.safetensors").string(), o);
+    const at::Tensor got = enc.model->forward(expected->tensor("ids"), expected->tensor("mask"));
+    CHECK(got.scalar_type() == at::kBFloat16);  // the output keeps the weights' dtype either way
+    err[fp32_stream] = max_relative_error(got.to(at::kFloat), expected->tensor("hidden"));
+  }
+  CHECK(err[0] <= 3e-2);
+  CHECK(err[1] <= err[0]);
+  CHECK(err[1] <= 1.5e-2);
+}
+
 TEST_CASE("UMT5 in bf16 on CUDA stays within bf16 rounding of fp32", "[gpu]") {
   if (!torch::cuda::is_available()) WANATTN_SKIP("no CUDA device");
   if (!fs::exists(kFixtures / "small" / "expected.safetensors")) WANATTN_SKIP("no UMT5 reference fixtures");

@@ -33,6 +33,7 @@ class AdamW {
   // The EMA weights, parameter by parameter in add_group order.
   std::vector<at::Tensor> ema() const;
   std::vector<at::Tensor> params() const;
+  // Host calls of step(); under CUDA-graph replay (the device counters advance) it does not.
   int64_t steps() const { return steps_; }
 
  private:

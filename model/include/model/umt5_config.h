@@ -41,6 +41,11 @@ UMT5Config umt5_config_from_shapes(const std::map<std::string, std::vector<int64
 struct UMT5Options {
   at::Device device = at::kCPU;
   at::ScalarType dtype = at::kFloat;
+  // With bf16/fp16 weights: keep the residual stream (the embeddings and every sub-layer's
+  // sum) in fp32; the sub-layers still run in the weights' dtype and the output is in it.
+  // The official T5 and transformers keep it in bf16, which over 24 layers rounds every add
+  // to 8 mantissa bits (docs/benchmarks.md: both land ~2.2-2.5e-2 from fp32 at full size).
+  bool fp32_residual = true;
   static UMT5Options for_device(at::Device device);
   at::TensorOptions tensor_options() const { return at::TensorOptions().device(device).dtype(dtype); }
 };
