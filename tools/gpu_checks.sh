@@ -46,7 +46,10 @@ for stage in "$@"; do
       python3 tests/reference/vae_bench.py $T/vae_random.safetensors $T/vae_io.safetensors --runs 3 2>&1 | tee "$OUT/ref_vae.log" ;;
     umt5)
       $W bench umt5 --runs 20 --warmup 3 --out $T/umt5_cpp.safetensors 2>&1 | tee "$OUT/bench_umt5.log"
-      python3 tests/reference/umt5_bench.py $T/umt5_cpp.safetensors --runs 20 --warmup 3 2>&1 | tee "$OUT/ref_umt5.log" ;;
+      python3 tests/reference/umt5_bench.py $T/umt5_cpp.safetensors --runs 20 --warmup 3 2>&1 | tee "$OUT/ref_umt5.log"
+      # The references' precision (bf16 residual stream), for the row beside it.
+      $W bench umt5 --runs 5 --warmup 2 --residual bf16 --out $T/umt5_cpp_bf16res.safetensors 2>&1 | tee "$OUT/bench_umt5_bf16res.log"
+      python3 tests/reference/umt5_bench.py $T/umt5_cpp_bf16res.safetensors --runs 5 --warmup 2 2>&1 | tee "$OUT/ref_umt5_bf16res.log" ;;
     umt5load)
       $W bench umt5 --runs 3 --save $T/umt5_xxl_random.safetensors --load $T/umt5_xxl_random.safetensors --load-rounds 3 \
         2>&1 | tee "$OUT/bench_umt5_load.log" ;;
