@@ -20,14 +20,14 @@ namespace {
 
 using nlohmann::json;
 
-[[noreturn]] void bad(const std::string& where, const std::string& what) {
+[[noreturn]] void bad_manifest(const std::string& where, const std::string& what) {
   throw StoreError(StoreErrorKind::BadManifest, fmt::format("{}: {}", where, what));
 }
 
 const json& field(const json& j, const char* key, const std::string& where, const std::string& path) {
-  if (!j.is_object()) bad(where, fmt::format("'{}' must be an object", path.empty() ? "(top level)" : path));
+  if (!j.is_object()) bad_manifest(where, fmt::format("'{}' must be an object", path.empty() ? "(top level)" : path));
   auto it = j.find(key);
-  if (it == j.end()) bad(where, fmt::format("missing field '{}{}'", path.empty() ? "" : path + ".", key));
+  if (it == j.end()) bad_manifest(where, fmt::format("missing field '{}{}'", path.empty() ? "" : path + ".", key));
   return *it;
 }
 
@@ -45,8 +45,8 @@ bool integer_fits(const json& v) {
 template <class T>
 void check_integer(const json& v, const std::string& where, const std::string& name) {
   if (integer_fits<T>(v)) return;
-  if (!v.is_number()) bad(where, fmt::format("field '{}' has the wrong type ({})", name, v.type_name()));
-  bad(where, fmt::format("field '{}' must be an integer in [{}, {}], not {}", name, std::numeric_limits<T>::min(),
+  if (!v.is_number()) bad_manifest(where, fmt::format("field '{}' has the wrong type ({})", name, v.type_name()));
+  bad_manifest(where, fmt::format("field '{}' must be an integer in [{}, {}], not {}", name, std::numeric_limits<T>::min(),
                          std::numeric_limits<T>::max(), v.dump()));
 }
 
@@ -66,7 +66,7 @@ T get(const json& j, const char* key, const std::string& where, const std::strin
   try {
     return v.get<T>();
   } catch (const json::exception&) {
-    bad(where, fmt::format("field '{}' has the wrong type ({})", name, v.type_name()));
+    bad_manifest(where, fmt::format("field '{}' has the wrong type ({})", name, v.type_name()));
   }
 }
 
@@ -77,7 +77,7 @@ T get_or(const json& j, const char* key, T fallback, const std::string& where, c
 }
 
 void check_range(int64_t v, int64_t lo, int64_t hi, const std::string& where, const std::string& name) {
-  if (v < lo || v > hi) bad(where, fmt::format("'{}' = {} is outside [{}, {}]", name, v, lo, hi));
+  if (v < lo || v > hi) bad_manifest(where, fmt::format("'{}' = {} is outside [{}, {}]", name, v, lo, hi));
 }
 
 }  // namespace
@@ -97,7 +97,7 @@ RunState run_state_from_string(const std::string& s, const std::string& where) {
   if (s == "complete") return RunState::Complete;
   if (s == "cancelled") return RunState::Cancelled;
   if (s == "failed") return RunState::Failed;
-  bad(where, fmt::format("unknown status '{}' (expected running, complete, cancelled or failed)", s));
+  bad_manifest(where, fmt::format("unknown status '{}' (expected running, complete, cancelled or failed)", s));
 }
 
 std::vector<uint64_t> RunManifest::attention_shape() const {
@@ -138,8 +138,8 @@ json to_json(const RunManifest& m) {
 }
 
 RunManifest manifest_from_json(const json& j, const std::string& where) {
-  if (!j.is_object()) bad(where, "the manifest is not a JSON object");
-  if (get_or<std::string>(j, "format", "", where) != "wanattn-run") bad(where, "field 'format' is not \"wanattn-run\"");
+  if (!j.is_object()) bad_manifest(where, "the manifest is not a JSON object");
+  if (get_or<std::string>(j, "format", "", where) != "wanattn-run") bad_manifest(where, "field 'format' is not \"wanattn-run\"");
   RunManifest m;
   m.format_version = get<int>(j, "format_version", where);
   if (m.format_version != kStoreFormatVersion)
@@ -169,19 +169,19 @@ RunManifest manifest_from_json(const json& j, const std::string& where) {
   check_range(m.width, 0, 1 << 16, where, "video.width");
 
   const json& words = get_or<json>(j, "words", json::array(), where);
-  if (!words.is_array()) bad(where, "field 'words' must be an array");
+  if (!words.is_array()) bad_manifest(where, "field 'words' must be an array");
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string p = fmt::format("words[{}]", i);
     WordInfo w;
     w.text = get<std::string>(words[i], "text", where, p);
     auto span = get<std::vector<int64_t>>(words[i], "span", where, p);
-    if (span.size() != 2 || span[0] > span[1]) bad(where, fmt::format("'{}.span' must be [begin, end]", p));
+    if (span.size() != 2 || span[0] > span[1]) bad_manifest(where, fmt::format("'{}.span' must be [begin, end]", p));
     w.char_begin = span[0];
     w.char_end = span[1];
     m.words.push_back(std::move(w));
   }
   const json& tokens = field(j, "tokens", where, "");
-  if (!tokens.is_array()) bad(where, "field 'tokens' must be an array");
+  if (!tokens.is_array()) bad_manifest(where, "field 'tokens' must be an array");
   for (size_t i = 0; i < tokens.size(); ++i) {
     const std::string p = fmt::format("tokens[{}]", i);
     TokenInfo t;
@@ -189,9 +189,9 @@ RunManifest manifest_from_json(const json& j, const std::string& where) {
     t.piece = get<std::string>(tokens[i], "piece", where, p);
     t.word = get_or<int>(tokens[i], "word", -1, where, p);
     if (t.word < -1 || t.word >= int(m.words.size()))
-      bad(where, fmt::format("'{}.word' = {} is not a word index (there are {} words)", p, t.word, m.words.size()));
+      bad_manifest(where, fmt::format("'{}.word' = {} is not a word index (there are {} words)", p, t.word, m.words.size()));
     auto span = get_or<std::vector<int64_t>>(tokens[i], "span", {0, 0}, where, p);
-    if (span.size() != 2 || span[0] > span[1]) bad(where, fmt::format("'{}.span' must be [begin, end]", p));
+    if (span.size() != 2 || span[0] > span[1]) bad_manifest(where, fmt::format("'{}.span' must be [begin, end]", p));
     t.char_begin = span[0];
     t.char_end = span[1];
     m.tokens.push_back(std::move(t));
@@ -207,16 +207,16 @@ RunManifest manifest_from_json(const json& j, const std::string& where) {
   m.capture.branch = get_or<std::string>(cap, "branch", "cond", where, "capture");
   m.capture.padding_mass = get_or<bool>(cap, "padding_mass", false, where, "capture");
   if (get_or<std::string>(cap, "dtype", "float16", where, "capture") != "float16")
-    bad(where, "'capture.dtype' must be \"float16\"");
+    bad_manifest(where, "'capture.dtype' must be \"float16\"");
   if (m.capture.head_mode != "per_head" && m.capture.head_mode != "mean")
-    bad(where, fmt::format("'capture.head_mode' is '{}' (expected per_head or mean)", m.capture.head_mode));
+    bad_manifest(where, fmt::format("'capture.head_mode' is '{}' (expected per_head or mean)", m.capture.head_mode));
   check_range(int64_t(m.capture.steps.size()), 0, 10000, where, "capture.steps (count)");
   check_range(int64_t(m.capture.blocks.size()), 0, 1000, where, "capture.blocks (count)");
   check_range(m.capture.heads, 1, 1024, where, "capture.heads");
   check_range(m.capture.tokens, 0, 512, where, "capture.tokens");
-  if (m.capture.head_mode == "mean" && m.capture.heads != 1) bad(where, "'capture.heads' must be 1 with head_mode \"mean\"");
+  if (m.capture.head_mode == "mean" && m.capture.heads != 1) bad_manifest(where, "'capture.heads' must be 1 with head_mode \"mean\"");
   if (m.capture.tokens > int(m.tokens.size()))
-    bad(where, fmt::format("'capture.tokens' = {} but only {} tokens are listed", m.capture.tokens, m.tokens.size()));
+    bad_manifest(where, fmt::format("'capture.tokens' = {} but only {} tokens are listed", m.capture.tokens, m.tokens.size()));
 
   m.bends = get_or<json>(j, "bends", json::array(), where);
   const json& st = field(j, "status", where, "");
@@ -241,11 +241,11 @@ RunManifest parse_manifest(std::string_view text, const std::string& where) {
   // manifests nest a few levels; free-form model configs stay far below this.
   static constexpr int kMaxDepth = 100;
   const json::parser_callback_t limit_depth = [&where](int depth, json::parse_event_t, json&) {
-    if (depth > kMaxDepth) bad(where, fmt::format("JSON nested deeper than {} levels", kMaxDepth));
+    if (depth > kMaxDepth) bad_manifest(where, fmt::format("JSON nested deeper than {} levels", kMaxDepth));
     return true;
   };
   json j = json::parse(text.begin(), text.end(), limit_depth, /*allow_exceptions=*/false);
-  if (j.is_discarded()) bad(where, "not valid JSON");
+  if (j.is_discarded()) bad_manifest(where, "not valid JSON");
   return manifest_from_json(j, where);
 }
 

@@ -17,7 +17,7 @@ constexpr size_t kMagicLen = 6;
 constexpr size_t kMaxHeaderLen = 1u << 20;  // NumPy itself refuses far smaller ones
 constexpr size_t kMaxDims = 32;             // NumPy's own limit is 64; ours need 7
 
-[[noreturn]] void bad(const std::string& where, const std::string& what) {
+[[noreturn]] void bad_header(const std::string& where, const std::string& what) {
   throw StoreError(StoreErrorKind::BadHeader, fmt::format("{}: {}", where, what));
 }
 
@@ -36,15 +36,15 @@ class DictScanner {
     return pos_ < s_.size() && s_[pos_] == c;
   }
   void expect(char c) {
-    if (!peek(c)) bad(where_, fmt::format("expected '{}' at offset {} of the header dict", c, pos_));
+    if (!peek(c)) bad_header(where_, fmt::format("expected '{}' at offset {} of the header dict", c, pos_));
     ++pos_;
   }
   std::string quoted() {
     skip_space();
-    if (pos_ >= s_.size() || (s_[pos_] != '\'' && s_[pos_] != '"')) bad(where_, "expected a quoted string");
+    if (pos_ >= s_.size() || (s_[pos_] != '\'' && s_[pos_] != '"')) bad_header(where_, "expected a quoted string");
     const char q = s_[pos_++];
     const size_t end = s_.find(q, pos_);
-    if (end == std::string_view::npos) bad(where_, "unterminated string");
+    if (end == std::string_view::npos) bad_header(where_, "unterminated string");
     std::string out(s_.substr(pos_, end - pos_));
     pos_ = end + 1;
     return out;
@@ -58,11 +58,11 @@ class DictScanner {
   uint64_t integer() {
     skip_space();
     if (pos_ >= s_.size() || !std::isdigit(static_cast<unsigned char>(s_[pos_])))
-      bad(where_, "expected a non-negative integer in the shape");
+      bad_header(where_, "expected a non-negative integer in the shape");
     uint64_t v = 0;
     while (pos_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[pos_]))) {
       const uint64_t d = uint64_t(s_[pos_++] - '0');
-      if (v > (std::numeric_limits<uint64_t>::max() - d) / 10) bad(where_, "shape value overflows");
+      if (v > (std::numeric_limits<uint64_t>::max() - d) / 10) bad_header(where_, "shape value overflows");
       v = v * 10 + d;
     }
     if (pos_ < s_.size() && s_[pos_] == 'L') ++pos_;  // Python 2 long suffix
@@ -72,10 +72,10 @@ class DictScanner {
     expect('(');
     std::vector<uint64_t> dims;
     while (!peek(')')) {
-      if (dims.size() >= kMaxDims) bad(where_, "too many dimensions");
+      if (dims.size() >= kMaxDims) bad_header(where_, "too many dimensions");
       dims.push_back(integer());
       if (peek(',')) ++pos_;
-      else if (!peek(')')) bad(where_, "expected ',' or ')' in the shape");
+      else if (!peek(')')) bad_header(where_, "expected ',' or ')' in the shape");
     }
     ++pos_;
     return dims;
@@ -98,7 +98,7 @@ DType dtype_from_descr(const std::string& descr, const std::string& where) {
       {"|b1", DType::Bool}};
   for (const auto& e : table)
     if (descr == e.d) return e.t;
-  bad(where, fmt::format("unsupported dtype '{}' (expected little-endian float16/32/64, uint8/16, int32/64 or bool)", descr));
+  bad_header(where, fmt::format("unsupported dtype '{}' (expected little-endian float16/32/64, uint8/16, int32/64 or bool)", descr));
 }
 
 }  // namespace
@@ -155,19 +155,19 @@ std::string shape_to_string(const std::vector<uint64_t>& shape) {
 
 NpyHeader parse_npy_header(const char* bytes, size_t size, const std::string& where) {
   if (size < kMagicLen + 2 || std::memcmp(bytes, kMagic, kMagicLen) != 0)
-    bad(where, "not a NumPy .npy file (magic \\x93NUMPY missing)");
+    bad_header(where, "not a NumPy .npy file (magic \\x93NUMPY missing)");
   const auto major = static_cast<unsigned char>(bytes[6]);
   size_t len_bytes = 0;
   if (major == 1) len_bytes = 2;
   else if (major == 2 || major == 3) len_bytes = 4;
-  else bad(where, fmt::format("unsupported .npy format version {}.{}", major, static_cast<unsigned char>(bytes[7])));
+  else bad_header(where, fmt::format("unsupported .npy format version {}.{}", major, static_cast<unsigned char>(bytes[7])));
   const size_t prefix = kMagicLen + 2 + len_bytes;
-  if (size < prefix) bad(where, "file ends inside the .npy header");
+  if (size < prefix) bad_header(where, "file ends inside the .npy header");
   size_t header_len = 0;
   for (size_t i = 0; i < len_bytes; ++i)
     header_len |= size_t(static_cast<unsigned char>(bytes[8 + i])) << (8 * i);
-  if (header_len > kMaxHeaderLen) bad(where, fmt::format("header length {} is implausibly large", header_len));
-  if (size < prefix + header_len) bad(where, "file ends inside the .npy header");
+  if (header_len > kMaxHeaderLen) bad_header(where, fmt::format("header length {} is implausibly large", header_len));
+  if (size < prefix + header_len) bad_header(where, "file ends inside the .npy header");
 
   std::string_view text(bytes + prefix, header_len);
   DictScanner sc(text, where);
@@ -182,28 +182,28 @@ NpyHeader parse_npy_header(const char* bytes, size_t size, const std::string& wh
       have_descr = true;
     } else if (key == "fortran_order") {
       const std::string w = sc.word();
-      if (w == "True") bad(where, "Fortran-order arrays are not supported");
-      if (w != "False") bad(where, "fortran_order must be True or False");
+      if (w == "True") bad_header(where, "Fortran-order arrays are not supported");
+      if (w != "False") bad_header(where, "fortran_order must be True or False");
       have_order = true;
     } else if (key == "shape") {
       h.shape = sc.tuple();
       have_shape = true;
     } else {
-      bad(where, fmt::format("unexpected key '{}' in the header dict", key));
+      bad_header(where, fmt::format("unexpected key '{}' in the header dict", key));
     }
     if (sc.peek(',')) sc.expect(',');
-    else if (!sc.peek('}')) bad(where, "expected ',' or '}' in the header dict");
+    else if (!sc.peek('}')) bad_header(where, "expected ',' or '}' in the header dict");
   }
   sc.expect('}');
-  if (!sc.at_end()) bad(where, "trailing characters after the header dict");
-  if (!have_descr || !have_order || !have_shape) bad(where, "header dict lacks descr, fortran_order or shape");
+  if (!sc.at_end()) bad_header(where, "trailing characters after the header dict");
+  if (!have_descr || !have_order || !have_shape) bad_header(where, "header dict lacks descr, fortran_order or shape");
 
   // Reject shapes whose byte size overflows 63 bits (no file can hold them).
   unsigned __int128 bytes_total = dtype_size(h.dtype);
   for (uint64_t d : h.shape) {
     bytes_total *= d;
     if (bytes_total > (unsigned __int128)std::numeric_limits<int64_t>::max())
-      bad(where, fmt::format("shape {} is too large", shape_to_string(h.shape)));
+      bad_header(where, fmt::format("shape {} is too large", shape_to_string(h.shape)));
   }
   h.data_offset = prefix + header_len;
   return h;

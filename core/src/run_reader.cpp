@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 namespace wanattn {
 namespace {
 
-std::string join(const std::string& dir, const char* name) { return (fs::path(dir) / name).string(); }
+std::string file_in(const std::string& dir, const char* name) { return (fs::path(dir) / name).string(); }
 
 void expect_array(const MappedNpy& a, DType dtype, const std::vector<uint64_t>& shape) {
   const auto& h = a.header();
@@ -49,25 +49,25 @@ RunReader RunReader::open(const std::string& dir) {
     throw StoreError(StoreErrorKind::MissingFile, fmt::format("'{}' is not a run directory (no such directory)", dir));
   RunReader r;
   r.dir_ = dir;
-  r.manifest_ = load_manifest(join(dir, run_files::kManifest));
+  r.manifest_ = load_manifest(file_in(dir, run_files::kManifest));
   const auto& m = r.manifest_;
   const uint64_t S = m.capture.steps.size(), B = m.capture.blocks.size();
   const uint64_t H = uint64_t(m.capture.heads), T = uint64_t(m.capture.tokens);
   const uint64_t F = uint64_t(m.grid.frames), h = uint64_t(m.grid.height), w = uint64_t(m.grid.width);
 
-  r.attention_ = MappedNpy::open(join(dir, run_files::kAttention));
+  r.attention_ = MappedNpy::open(file_in(dir, run_files::kAttention));
   expect_array(r.attention_, DType::F16, m.attention_shape());
-  r.progress_ = MappedNpy::open(join(dir, run_files::kProgress));
+  r.progress_ = MappedNpy::open(file_in(dir, run_files::kProgress));
   expect_array(r.progress_, DType::U8, {S, B});
   if (m.capture.padding_mass) {
-    r.padding_ = MappedNpy::open(join(dir, run_files::kPadding));
+    r.padding_ = MappedNpy::open(file_in(dir, run_files::kPadding));
     expect_array(r.padding_, DType::F16, {S, B, H, F, h, w});
   }
-  if (auto hm = open_optional(join(dir, run_files::kHeadMean))) {
+  if (auto hm = open_optional(file_in(dir, run_files::kHeadMean))) {
     expect_array(*hm, DType::F16, {S, B, T, F, h, w});
     r.head_mean_ = std::move(*hm);
   }
-  if (auto tm = open_optional(join(dir, run_files::kTokenMean))) {
+  if (auto tm = open_optional(file_in(dir, run_files::kTokenMean))) {
     expect_array(*tm, DType::F32, {T, F, h, w});
     r.token_mean_ = std::move(*tm);
   }
@@ -75,12 +75,12 @@ RunReader RunReader::open(const std::string& dir) {
 }
 
 void RunReader::refresh() {
-  RunManifest fresh = load_manifest(join(dir_, run_files::kManifest));
+  RunManifest fresh = load_manifest(file_in(dir_, run_files::kManifest));
   if (fresh.attention_shape() != manifest_.attention_shape())
     throw StoreError(StoreErrorKind::ShapeMismatch, fmt::format("the manifest of '{}' changed its shape while open", dir_));
   manifest_ = std::move(fresh);
   if (!token_mean_.valid())
-    if (auto tm = open_optional(join(dir_, run_files::kTokenMean))) {
+    if (auto tm = open_optional(file_in(dir_, run_files::kTokenMean))) {
       const auto& g = manifest_.grid;
       expect_array(*tm, DType::F32, {uint64_t(tokens()), uint64_t(g.frames), uint64_t(g.height), uint64_t(g.width)});
       token_mean_ = std::move(*tm);
@@ -172,6 +172,6 @@ std::vector<float> RunReader::token_mean(int token) const {
   return out;
 }
 
-std::optional<MappedNpy> RunReader::open_array(const char* name) const { return open_optional(join(dir_, name)); }
+std::optional<MappedNpy> RunReader::open_array(const char* name) const { return open_optional(file_in(dir_, name)); }
 
 }  // namespace wanattn

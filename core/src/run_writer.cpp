@@ -20,7 +20,7 @@ namespace {
 
 constexpr size_t kReserveBytes = 256 * 1024;  // room for a final manifest on a full disk
 
-std::string join(const std::string& dir, const char* name) { return (fs::path(dir) / name).string(); }
+std::string file_in_run(const std::string& dir, const char* name) { return (fs::path(dir) / name).string(); }
 
 std::string host_name() {
   char buf[256] = {};
@@ -64,7 +64,7 @@ std::unique_ptr<RunWriter> RunWriter::create(const std::string& dir, RunManifest
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw StoreError(StoreErrorKind::Io, fmt::format("cannot create run directory '{}': {}", dir, ec.message()));
-  if (fs::exists(join(dir, run_files::kManifest)))
+  if (fs::exists(file_in_run(dir, run_files::kManifest)))
     throw StoreError(StoreErrorKind::Io, fmt::format("'{}' already holds a run (manifest.json exists); choose another directory", dir));
   const auto& c = manifest.capture;
   if (c.head_mode == "mean" && c.heads != 1)
@@ -90,13 +90,13 @@ std::unique_ptr<RunWriter> RunWriter::create(const std::string& dir, RunManifest
   w->progress_shadow_.assign(size_t(S * B), 0);
   w->token_sum_.assign(size_t(T) * w->map_elems_, 0.0f);
 
-  write_reserve(join(dir, run_files::kReserve));
+  write_reserve(file_in_run(dir, run_files::kReserve));
   // Arrays first, manifest last: a manifest on disk means every array exists at full size.
-  w->attention_ = NpyWriter::create(join(dir, run_files::kAttention), DType::F16, m.attention_shape());
-  w->progress_ = NpyWriter::create(join(dir, run_files::kProgress), DType::U8, {S, B});
+  w->attention_ = NpyWriter::create(file_in_run(dir, run_files::kAttention), DType::F16, m.attention_shape());
+  w->progress_ = NpyWriter::create(file_in_run(dir, run_files::kProgress), DType::U8, {S, B});
   if (m.capture.padding_mass)
-    w->padding_ = NpyWriter::create(join(dir, run_files::kPadding), DType::F16, {S, B, H, F, h, wd});
-  if (H > 1) w->head_mean_ = NpyWriter::create(join(dir, run_files::kHeadMean), DType::F16, {S, B, T, F, h, wd});
+    w->padding_ = NpyWriter::create(file_in_run(dir, run_files::kPadding), DType::F16, {S, B, H, F, h, wd});
+  if (H > 1) w->head_mean_ = NpyWriter::create(file_in_run(dir, run_files::kHeadMean), DType::F16, {S, B, T, F, h, wd});
   std::lock_guard lock(w->mutex_);
   w->save_manifest_locked();
   return w;
@@ -114,10 +114,10 @@ RunWriter::~RunWriter() {
 
 void RunWriter::save_manifest_locked() {
   manifest_.status.updated = utc_now_iso8601();
-  save_manifest_atomic(manifest_, join(dir_, run_files::kManifest));
+  save_manifest_atomic(manifest_, file_in_run(dir_, run_files::kManifest));
 }
 
-void RunWriter::release_reserve() { ::unlink(join(dir_, run_files::kReserve).c_str()); }
+void RunWriter::release_reserve() { ::unlink(file_in_run(dir_, run_files::kReserve).c_str()); }
 
 void RunWriter::fail_with(const std::string& message) {
   std::lock_guard lock(mutex_);
@@ -190,7 +190,7 @@ bool RunWriter::slice_written(int step, int block) const {
 
 void RunWriter::write_array(const std::string& name, DType dtype, const std::vector<uint64_t>& shape, const void* data) {
   try {
-    write_npy_atomic(join(dir_, name.c_str()), dtype, shape, data);
+    write_npy_atomic(file_in_run(dir_, name.c_str()), dtype, shape, data);
   } catch (const StoreError& e) {
     fail_with(e.what());
     throw;
@@ -220,7 +220,7 @@ void RunWriter::finish(RunState state, const std::string& message) {
       std::vector<float> mean(token_sum_.size());
       for (size_t i = 0; i < mean.size(); ++i) mean[i] = token_sum_[i] * inv;
       const auto& g = manifest_.grid;
-      write_npy_atomic(join(dir_, run_files::kTokenMean), DType::F32,
+      write_npy_atomic(file_in_run(dir_, run_files::kTokenMean), DType::F32,
                        {uint64_t(manifest_.capture.tokens), uint64_t(g.frames), uint64_t(g.height), uint64_t(g.width)},
                        mean.data());
       manifest_.extra["token_mean_slices"] = n;

@@ -11,14 +11,6 @@
 namespace fs = std::filesystem;
 
 namespace wanattn {
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
-
 Checkpoint Checkpoint::open(const std::string& path) {
   Checkpoint c;
   std::string file = path;
@@ -26,8 +18,8 @@ Checkpoint Checkpoint::open(const std::string& path) {
     std::vector<std::string> indexes, singles;
     for (const auto& e : fs::directory_iterator(path)) {
       const std::string name = e.path().filename().string();
-      if (ends_with(name, ".safetensors.index.json")) indexes.push_back(e.path().string());
-      else if (ends_with(name, ".safetensors")) singles.push_back(e.path().string());
+      if (name.ends_with(".safetensors.index.json")) indexes.push_back(e.path().string());
+      else if (name.ends_with(".safetensors")) singles.push_back(e.path().string());
     }
     if (indexes.size() > 1) throw WeightError(fmt::format("{}: several *.safetensors.index.json files; point at one", path));
     if (indexes.size() == 1) file = indexes[0];
@@ -39,7 +31,7 @@ Checkpoint Checkpoint::open(const std::string& path) {
   }
   c.source_ = file;
 
-  if (ends_with(file, ".json")) {
+  if (file.ends_with(".json")) {
     std::ifstream in(file);
     const auto j = nlohmann::json::parse(in, nullptr, false);
     if (j.is_discarded() || !j.contains("weight_map") || !j["weight_map"].is_object())

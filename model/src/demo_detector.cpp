@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numbers>
 #include <complex>
 #include <map>
 
 namespace wanattn::demo {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 constexpr int kBins = 72;  // outline samples, 5 degrees apart
 
 double hue_degrees(double r, double g, double b) {
@@ -84,8 +84,8 @@ Outline outline_of(const std::vector<uint8_t>& mask, int H, int W, double cx, do
     for (int x = 0; x < W; ++x) {
       if (!mask[size_t(y * W + x)]) continue;
       const double dx = x + 0.5 - cx, dy = y + 0.5 - cy;
-      const double a = std::atan2(dy, dx) + kPi;  // [0, 2 pi]
-      const int bin = std::min(kBins - 1, int(a / (2 * kPi) * kBins));
+      const double a = std::atan2(dy, dx) + std::numbers::pi;  // [0, 2 pi]
+      const int bin = std::min(kBins - 1, int(a / (2 * std::numbers::pi) * kBins));
       r[size_t(bin)] = std::max(r[size_t(bin)], std::hypot(dx, dy) + 0.5);  // to the pixel's outer edge
     }
   // A bin no pixel fell into (a tiny blob) takes its neighbours' mean.
@@ -99,7 +99,7 @@ Outline outline_of(const std::vector<uint8_t>& mask, int H, int W, double cx, do
   for (int k = 3; k <= 5; ++k) {
     std::complex<double> s = 0;
     for (int i = 0; i < kBins; ++i) {
-      const double a = (i + 0.5) * 2 * kPi / kBins - kPi;
+      const double a = (i + 0.5) * 2 * std::numbers::pi / kBins - std::numbers::pi;
       s += r[size_t(i)] / mean * std::polar(1.0, -k * a);
     }
     o.harmonic[size_t(k)] = s / double(kBins);
@@ -110,8 +110,8 @@ Outline outline_of(const std::vector<uint8_t>& mask, int H, int W, double cx, do
 int symmetry(Shape s) { return s == Shape::Triangle ? 3 : s == Shape::Square ? 4 : s == Shape::Star ? 5 : 0; }
 
 double wrap_pi(double a) {
-  while (a > kPi) a -= 2 * kPi;
-  while (a <= -kPi) a += 2 * kPi;
+  while (a > std::numbers::pi) a -= 2 * std::numbers::pi;
+  while (a <= -std::numbers::pi) a += 2 * std::numbers::pi;
   return a;
 }
 
@@ -202,7 +202,7 @@ std::vector<TrackedObject> detect_objects(const uint8_t* frames, int F, int H, i
         prev = o.orientation;
         have = true;
       }
-      t.rotation_degrees = turn * 180 / kPi;
+      t.rotation_degrees = turn * 180 / std::numbers::pi;
     }
 
     const double ax = std::abs(t.dx), ay = std::abs(t.dy);

@@ -5,29 +5,29 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <numbers>
 #include <stdexcept>
 #include <vector>
 
 namespace wanattn::demo {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 constexpr double kStarInner = 0.5;  // inner vertices at half the tips' radius
 
 // Signed distance to a regular n-gon of circumradius r whose first vertex points at
 // angle `vertex` (theta measured from the centre, image axes). Inside < 0.
 at::Tensor polygon_distance(const at::Tensor& rho, const at::Tensor& theta, const at::Tensor& r, int n, double vertex) {
-  const double sector = 2 * kPi / n;
+  const double sector = 2 * std::numbers::pi / n;
   const at::Tensor a = at::remainder(theta - vertex, sector);  // [0, sector) from a vertex
   const at::Tensor b = (a - sector / 2).abs();                 // from the nearest edge's normal
-  return rho * at::cos(b) - r * std::cos(kPi / n);
+  return rho * at::cos(b) - r * std::cos(std::numbers::pi / n);
 }
 
 // Signed distance to a five-pointed star with tips at radius r, one tip at angle `tip`:
 // folded into the half-sector next to a tip, it is the distance to the edge line from the
 // tip (r, 0) to the inner vertex (k r cos 36, k r sin 36).
 at::Tensor star_distance(const at::Tensor& rho, const at::Tensor& theta, const at::Tensor& r, double tip) {
-  const double sector = 2 * kPi / 5, half = sector / 2;
+  const double sector = 2 * std::numbers::pi / 5, half = sector / 2;
   const at::Tensor a = at::remainder(theta - tip, sector);
   const at::Tensor b = at::minimum(a, sector - a);  // angle from the nearest tip, [0, 36 deg]
   // Edge direction (inner - tip) for r = 1, and its outward unit normal.
@@ -102,9 +102,9 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
     const at::Tensor colour = pt.narrow(1, 4 * F + 2, 3).reshape({B, 3, 1, 1, 1});
     // Rotation 0: triangle and star point up, the square sits on an edge.
     at::Tensor d = at::where(s == float(int(Shape::Circle)), rho - rr,
-                             at::where(s == float(int(Shape::Square)), polygon_distance(rho, theta, rr, 4, -kPi / 4),
-                                       at::where(s == float(int(Shape::Triangle)), polygon_distance(rho, theta, rr, 3, -kPi / 2),
-                                                 star_distance(rho, theta, rr, -kPi / 2))));
+                             at::where(s == float(int(Shape::Square)), polygon_distance(rho, theta, rr, 4, -std::numbers::pi / 4),
+                                       at::where(s == float(int(Shape::Triangle)), polygon_distance(rho, theta, rr, 3, -std::numbers::pi / 2),
+                                                 star_distance(rho, theta, rr, -std::numbers::pi / 2))));
     const at::Tensor alpha = ((0.5 - d).clamp(0, 1) * present).unsqueeze(1);  // [B, 1, F, H, W]
     img = img + (colour - img) * alpha;
   }

@@ -5,12 +5,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <numbers>
 #include <stdexcept>
 
 namespace wanattn::demo {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
 constexpr double kMargin = 0.02;  // free space kept around every object, in short-side units
 
 std::vector<std::string> split_words(std::string_view text) {
@@ -36,14 +36,14 @@ SceneObject draw_object(const ObjectSpec& spec, Rng& rng, int frames, double w, 
   SceneObject o;
   o.spec = spec;
   const int last = std::max(frames - 1, 1);
-  o.angle0 = rng.uniform(0, 2 * kPi);
+  o.angle0 = rng.uniform(0, 2 * std::numbers::pi);
   if (spec.motion == Motion::Grows) {
     o.radius0 = rng.uniform(0.09, 0.12);
     o.growth = (rng.uniform(1.7, 2.0) - 1.0) / last;
   } else {
     o.radius0 = rng.uniform(0.14, 0.19);
   }
-  if (spec.motion == Motion::Spins) o.spin = (rng.chance(0.5) ? 1 : -1) * rng.uniform(5.0, 8.0) * kPi / 180;
+  if (spec.motion == Motion::Spins) o.spin = (rng.chance(0.5) ? 1 : -1) * rng.uniform(5.0, 8.0) * std::numbers::pi / 180;
   double vx = 0, vy = 0;
   const double speed = rng.uniform(0.018, 0.024);
   switch (spec.motion) {
@@ -101,7 +101,7 @@ Background draw_background(Rng& rng) {
     double g2 = rng.uniform(0.15, 0.85);
     if (std::abs(g2 - g1) < 0.2) g2 = g1 < 0.5 ? g1 + 0.3 : g1 - 0.3;
     b.to = grey(g2);
-    b.direction = rng.uniform(0, 2 * kPi);
+    b.direction = rng.uniform(0, 2 * std::numbers::pi);
   }
   return b;
 }

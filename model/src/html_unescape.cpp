@@ -4,13 +4,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "html_entity.h"
+
 namespace wanattn {
 namespace {
 
-struct HtmlEntity {
-  const char* name;
-  const char* utf8;
-};
 struct HtmlCharref {
   uint32_t cp;
   const char* utf8;
@@ -26,9 +24,9 @@ const std::unordered_map<std::string_view, std::string_view>& entity_map() {
   return *map;
 }
 
-bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
-bool is_hex(char32_t c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-int hex_value(char32_t c) { return is_digit(c) ? int(c - '0') : int((c | 0x20) - 'a' + 10); }
+bool is_ascii_digit(char32_t c) { return c >= '0' && c <= '9'; }
+bool is_hex(char32_t c) { return is_ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+int hex_value(char32_t c) { return is_ascii_digit(c) ? int(c - '0') : int((c | 0x20) - 'a' + 10); }
 
 // Characters that end a named reference in html.unescape's pattern [^\t\n\f <&#;].
 bool ends_name(char32_t c) { return c == '\t' || c == '\n' || c == '\f' || c == ' ' || c == '<' || c == '&' || c == '#' || c == ';'; }
@@ -80,7 +78,7 @@ PromptChars html_unescape(const PromptChars& in) {
       const size_t digits_begin = k;
       char32_t num = 0;
       bool overflow = false;
-      while (k < n && (hex ? is_hex(in[k].cp) : is_digit(in[k].cp))) {
+      while (k < n && (hex ? is_hex(in[k].cp) : is_ascii_digit(in[k].cp))) {
         num = num * (hex ? 16 : 10) + char32_t(hex ? hex_value(in[k].cp) : int(in[k].cp - '0'));
         if (num > 0x10FFFF) overflow = true, num = 0x110000;
         ++k;

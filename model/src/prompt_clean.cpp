@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "html_entity.h"
 #include "model/html_unescape.h"
 
 namespace wanattn {
@@ -13,10 +14,6 @@ namespace {
 
 struct FtfyCharFix {
   uint32_t cp;
-  const char* utf8;
-};
-struct HtmlEntity {
-  const char* name;
   const char* utf8;
 };
 #include "ftfy_tables.inc"

@@ -16,7 +16,7 @@ struct Item {
   bool escaped = false;  // written with a backslash: never syntax
 };
 
-bool is_digit(char32_t c) { return c >= '0' && c <= '9'; }
+bool is_weight_digit(char32_t c) { return c >= '0' && c <= '9'; }
 bool is_blank(char32_t c) { return c == ' ' || c == '\t'; }
 bool syntax(const Item& it, char32_t cp) { return !it.escaped && it.c.cp == cp; }
 
@@ -28,10 +28,10 @@ size_t scan_weight(const std::vector<Item>& in, size_t colon, std::string& numbe
   const size_t start = k;
   if (k < in.size() && !in[k].escaped && (in[k].c.cp == '+' || in[k].c.cp == '-')) ++k;
   size_t digits = 0;
-  while (k < in.size() && !in[k].escaped && is_digit(in[k].c.cp)) ++k, ++digits;
+  while (k < in.size() && !in[k].escaped && is_weight_digit(in[k].c.cp)) ++k, ++digits;
   if (k < in.size() && !in[k].escaped && in[k].c.cp == '.') {
     ++k;
-    while (k < in.size() && !in[k].escaped && is_digit(in[k].c.cp)) ++k, ++digits;
+    while (k < in.size() && !in[k].escaped && is_weight_digit(in[k].c.cp)) ++k, ++digits;
   }
   if (digits == 0) return colon + 1;
   for (size_t c = start; c < k; ++c) number += char(in[c].c.cp);

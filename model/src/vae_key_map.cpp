@@ -20,18 +20,17 @@ std::string residual_suffix(const std::string& suffix, bool to_official) {
   return "";
 }
 
-bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
 
 }  // namespace
 
-bool vae_key_is_encoder(const std::string& k) { return starts_with(k, "encoder.") || starts_with(k, "conv1."); }
+bool vae_key_is_encoder(const std::string& k) { return k.starts_with("encoder.") || k.starts_with("conv1."); }
 
 std::string vae_key_from_diffusers(const std::string& k, int R) {
-  if (starts_with(k, "encoder.") || starts_with(k, "quant_conv.")) return "";
-  if (starts_with(k, "post_quant_conv.")) return "conv2." + k.substr(16);
-  if (starts_with(k, "decoder.conv_in.")) return "decoder.conv1." + k.substr(16);
-  if (starts_with(k, "decoder.norm_out.")) return "decoder.head.0." + k.substr(17);
-  if (starts_with(k, "decoder.conv_out.")) return "decoder.head.2." + k.substr(17);
+  if (k.starts_with("encoder.") || k.starts_with("quant_conv.")) return "";
+  if (k.starts_with("post_quant_conv.")) return "conv2." + k.substr(16);
+  if (k.starts_with("decoder.conv_in.")) return "decoder.conv1." + k.substr(16);
+  if (k.starts_with("decoder.norm_out.")) return "decoder.head.0." + k.substr(17);
+  if (k.starts_with("decoder.conv_out.")) return "decoder.head.2." + k.substr(17);
   std::smatch m;
   static const std::regex mid(R"(decoder\.mid_block\.(resnets|attentions)\.(\d+)\.(.+))");
   if (std::regex_match(k, m, mid)) {
@@ -51,11 +50,11 @@ std::string vae_key_from_diffusers(const std::string& k, int R) {
 }
 
 std::string vae_key_to_diffusers(const std::string& k, int R) {
-  if (starts_with(k, "conv2.")) return "post_quant_conv." + k.substr(6);
-  if (starts_with(k, "conv1.")) return "quant_conv." + k.substr(6);
-  if (starts_with(k, "decoder.conv1.")) return "decoder.conv_in." + k.substr(14);
-  if (starts_with(k, "decoder.head.0.")) return "decoder.norm_out." + k.substr(15);
-  if (starts_with(k, "decoder.head.2.")) return "decoder.conv_out." + k.substr(15);
+  if (k.starts_with("conv2.")) return "post_quant_conv." + k.substr(6);
+  if (k.starts_with("conv1.")) return "quant_conv." + k.substr(6);
+  if (k.starts_with("decoder.conv1.")) return "decoder.conv_in." + k.substr(14);
+  if (k.starts_with("decoder.head.0.")) return "decoder.norm_out." + k.substr(15);
+  if (k.starts_with("decoder.head.2.")) return "decoder.conv_out." + k.substr(15);
   std::smatch m;
   static const std::regex mid(R"(decoder\.middle\.(\d)\.(.+))");
   if (std::regex_match(k, m, mid)) {

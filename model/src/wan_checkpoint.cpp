@@ -9,12 +9,6 @@
 namespace fs = std::filesystem;
 
 namespace wanattn {
-namespace {
-
-bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
-
-}  // namespace
-
 WanCheckpoint WanCheckpoint::open(const std::string& path) {
   if (!fs::exists(path)) throw WeightError(fmt::format("{}: no such file or folder", path));
   std::string weights = path;
@@ -31,7 +25,7 @@ WanCheckpoint WanCheckpoint::open(const std::string& path) {
     bool has_dit = false;
     for (const auto& e : fs::directory_iterator(weights)) {
       const std::string n = e.path().filename().string();
-      if (starts_with(n, "diffusion_pytorch_model")) has_dit = true;
+      if (n.starts_with("diffusion_pytorch_model")) has_dit = true;
     }
     if (!has_dit) {
       size_t n_st = 0;
@@ -47,9 +41,9 @@ WanCheckpoint WanCheckpoint::open(const std::string& path) {
   const auto names = w.checkpoint_.names();
   bool diffusers = false, comfy = false, official = false;
   for (const auto& n : names) {
-    if (starts_with(n, "condition_embedder.") || n.find(".attn1.") != std::string::npos) diffusers = true;
-    if (starts_with(n, "model.diffusion_model.")) w.prefix_ = "model.diffusion_model.", comfy = true;
-    else if (starts_with(n, "diffusion_model.")) w.prefix_ = "diffusion_model.", comfy = true;
+    if (n.starts_with("condition_embedder.") || n.find(".attn1.") != std::string::npos) diffusers = true;
+    if (n.starts_with("model.diffusion_model.")) w.prefix_ = "model.diffusion_model.", comfy = true;
+    else if (n.starts_with("diffusion_model.")) w.prefix_ = "diffusion_model.", comfy = true;
     if (n == "patch_embedding.weight" || n.find(".self_attn.") != std::string::npos) official = true;
   }
   if (diffusers) w.layout_ = WanLayout::Diffusers;

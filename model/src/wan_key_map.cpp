@@ -7,8 +7,6 @@
 namespace wanattn {
 namespace {
 
-bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
-
 // Non-block keys: (official, diffusers).
 const std::array<std::pair<const char*, const char*>, 15> kTop = {{
     {"patch_embedding.weight", "patch_embedding.weight"},
@@ -83,7 +81,7 @@ std::string dit_key_to_diffusers(const std::string& key) { return translate<fals
 
 std::string dit_key_from_comfy(const std::string& key) {
   for (const char* p : {"model.diffusion_model.", "diffusion_model."})
-    if (starts_with(key, p)) return key.substr(std::string(p).size());
+    if (key.starts_with(p)) return key.substr(std::string(p).size());
   return key;
 }
 

@@ -4,14 +4,6 @@
 #include <torch/torch.h>
 
 namespace wanattn {
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
-
 void wan_random_init(torch::nn::Module& model, uint64_t seed) {
   torch::NoGradGuard no_grad;
   at::manual_seed(seed);  // seeds the CPU and every CUDA generator
@@ -21,11 +13,11 @@ void wan_random_init(torch::nn::Module& model, uint64_t seed) {
     // Drawn in fp32 then rounded, so bf16 and fp32 models of one seed hold close values.
     const auto f32 = t.options().dtype(at::kFloat);
     at::Tensor v;
-    if (ends_with(name, "modulation")) {
+    if (name.ends_with("modulation")) {
       v = at::randn(t.sizes(), f32) * 0.1;
-    } else if (name.find("norm") != std::string::npos || ends_with(name, "gamma")) {  // DiT norms, VAE RMS gammas
+    } else if (name.find("norm") != std::string::npos || name.ends_with("gamma")) {  // DiT norms, VAE RMS gammas
       v = 1.0 + at::randn(t.sizes(), f32) * 0.1;
-    } else if (ends_with(name, "bias")) {
+    } else if (name.ends_with("bias")) {
       v = at::randn(t.sizes(), f32) * 0.02;
     } else {
       int64_t fan_in = 1;

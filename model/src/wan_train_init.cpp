@@ -9,11 +9,6 @@
 namespace wanattn {
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
-
 at::Tensor uniform(at::IntArrayRef shape, double bound, at::Generator& gen) {
   return at::empty(shape, at::kFloat).uniform_(-bound, bound, gen);
 }
@@ -35,15 +30,15 @@ void wan_training_init(WanModel& model, uint64_t seed) {
     const std::string& name = p.key();
     at::Tensor t = p.value();
     at::Tensor v;
-    if (ends_with(name, "modulation")) {
+    if (name.ends_with("modulation")) {
       v = at::randn(t.sizes(), gen, at::kFloat) / std::sqrt(dim);
     } else if (name.find("norm") != std::string::npos) {
-      v = ends_with(name, "bias") ? at::zeros(t.sizes(), at::kFloat) : at::ones(t.sizes(), at::kFloat);
-    } else if (ends_with(name, "bias")) {
+      v = name.ends_with("bias") ? at::zeros(t.sizes(), at::kFloat) : at::ones(t.sizes(), at::kFloat);
+    } else if (name.ends_with("bias")) {
       v = at::zeros(t.sizes(), at::kFloat);
-    } else if (starts_with(name, "head.head.")) {
+    } else if (name.starts_with("head.head.")) {
       v = at::zeros(t.sizes(), at::kFloat);
-    } else if (starts_with(name, "text_embedding.") || starts_with(name, "time_embedding.")) {
+    } else if (name.starts_with("text_embedding.") || name.starts_with("time_embedding.")) {
       v = at::randn(t.sizes(), gen, at::kFloat) * 0.02;
     } else {  // every other Linear, and the patch embedding flattened to [dim, in * kernel]
       const auto [fan_in, fan_out] = fans(t);

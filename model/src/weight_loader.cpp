@@ -11,13 +11,9 @@
 namespace wanattn {
 namespace {
 
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // ComfyUI's scaled FP8 files store `x.weight` in F8_E4M3 next to a scalar `x.scale_weight`
 // (and an activation scale `x.scale_input` we do not need).
-bool is_fp8_companion(const std::string& key) { return ends_with(key, ".scale_weight") || ends_with(key, ".scale_input"); }
+bool is_fp8_companion(const std::string& key) { return key.ends_with(".scale_weight") || key.ends_with(".scale_input"); }
 
 }  // namespace
 
@@ -75,7 +71,7 @@ LoadReport load_weights(torch::nn::Module& module, const Checkpoint& checkpoint,
     const std::string& key = by_param.at(name);
     at::Tensor t = checkpoint.tensor(key);
     if (t.scalar_type() == at::kFloat8_e4m3fn || t.scalar_type() == at::kFloat8_e5m2) {
-      const std::string base = key.substr(0, key.size() - (ends_with(key, ".weight") ? 7 : 0));
+      const std::string base = key.substr(0, key.size() - (key.ends_with(".weight") ? 7 : 0));
       t = t.to(at::kFloat);
       if (checkpoint.contains(base + ".scale_weight")) t = t * checkpoint.tensor(base + ".scale_weight").to(at::kFloat);
       report.dequantized_fp8 = true;
