@@ -46,16 +46,18 @@ if [ "${PROBE:-0}" = 1 ]; then
   if cmake -DTRAINER="$B/app/wanattn-train-demo" -DDIR=/tmp/wanattn-graph-check -P tests/model/demo_train_graph_check.cmake \
        >"$OUT/probe-graph-check.log" 2>&1; then graph_ok=1; fi
   tail -1 "$OUT/probe-graph-check.log"
+  : >"$OUT/probe.txt"
   rate() { awk '/^step +40\//{a=$3} /^step +120\//{b=$3} END{if (a && b) printf "%.1f", (b - a) / 80 * 1000; else print "nan"}' "$1"; }
   for batch in 64 256; do
     for mode in eager graph; do
       flag=(); [ $mode = graph ] && flag=(--graph)
       "$B/app/wanattn-train-demo" --out /tmp/wanattn-probe --device cuda --steps 120 --log-every 40 --no-eval --batch $batch \
         --vae-every 4 "${flag[@]}" >"$OUT/probe-$mode-b$batch.log" 2>&1 || true
-      echo "probe batch $batch $mode: $(rate "$OUT/probe-$mode-b$batch.log") ms/step"
+      printf -v "ms_${mode}_$batch" %s "$(rate "$OUT/probe-$mode-b$batch.log")"
+      ms="ms_${mode}_$batch"
+      echo "probe batch $batch $mode: ${!ms} ms/step" | tee -a "$OUT/probe.txt"
     done
-  done | tee "$OUT/probe.txt"
-  . <(sed -n 's/^probe batch \([0-9]*\) \([a-z]*\): \([0-9.nan]*\) ms\/step$/ms_\2_\1=\3/p' "$OUT/probe.txt")
+  done
   if [ "${GRAPH:-auto}" = auto ] && [ $graph_ok = 1 ] && \
      python3 -c "import sys; sys.exit(0 if float('${ms_graph_256:-nan}') < 0.95 * float('${ms_eager_256:-nan}') else 1)"; then
     EXTRA=(--graph)

@@ -55,7 +55,7 @@ void run_bench_umt5(const UMT5BenchArgs& a) {
   fmt::print("UMT5 encoder {}: d_model {}, {} layers, {} heads x {}, d_ff {}, {:.2f} G parameters, {} on {}, residual stream {}\n",
              a.tiny ? "(tiny)" : "XXL", c.d_model, c.num_layers, c.num_heads, c.d_kv, c.d_ff,
              double(c.parameter_count()) * 1e-9, at::toString(opts.dtype), device.str(),
-             opts.fp32_residual || opts.dtype == at::kFloat ? "fp32" : at::toString(opts.dtype));
+             at::toString(opts.residual_dtype()));
 
   auto t0 = Clock::now();
   UMT5EncoderModel model(c, opts);

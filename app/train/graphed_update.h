@@ -27,7 +27,6 @@ class GraphedUpdate {
   GraphedUpdate& operator=(const GraphedUpdate&) = delete;
 
   void run(std::ostream& log);
-  bool replaying() const { return graph_ != nullptr; }
 
  private:
   std::function<void()> update_;

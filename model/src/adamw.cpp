@@ -43,40 +43,38 @@ at::Tensor AdamW::clip(std::vector<std::vector<at::Tensor>>& grads) {
   return total;
 }
 
-at::Tensor AdamW::step(double lr) {
-  torch::NoGradGuard no_grad;
-  std::vector<std::vector<at::Tensor>> grads;
-  const at::Tensor total = clip(grads);
-  ++steps_;
-  for (size_t i = 0; i < groups_.size(); ++i) {
-    Group& g = groups_[i];
-    at::_foreach_add_(g.state_steps, 1.0);
-    at::_fused_adamw_(g.params, grads[i], g.exp_avg, g.exp_avg_sq, {}, g.state_steps, lr, options_.beta1, options_.beta2,
-                      g.weight_decay, options_.eps, /*amsgrad=*/false, /*maximize=*/false);
-    // EMA, with the usual warm-up so early weights do not linger: decay min(d, (1+n)/(10+n)).
-    const double d = std::min(options_.ema_decay, (1.0 + double(steps_)) / (10.0 + double(steps_)));
-    at::_foreach_lerp_(g.ema, g.params, 1.0 - d);
-    at::_foreach_zero_(grads[i]);
-  }
-  return total;
-}
+at::Tensor AdamW::step(double lr) { return update(lr, {}); }
 
-at::Tensor AdamW::step(const at::Tensor& lr) {
+at::Tensor AdamW::step(const at::Tensor& lr) { return update(0.0, lr); }
+
+at::Tensor AdamW::update(double lr, const at::Tensor& lr_on_device) {
   torch::NoGradGuard no_grad;
   std::vector<std::vector<at::Tensor>> grads;
   const at::Tensor total = clip(grads);
   ++steps_;
+  const bool on_device = lr_on_device.defined();
   for (size_t i = 0; i < groups_.size(); ++i) {
     Group& g = groups_[i];
     at::_foreach_add_(g.state_steps, 1.0);
-    at::_fused_adamw_(g.params, grads[i], g.exp_avg, g.exp_avg_sq, {}, g.state_steps, lr, options_.beta1, options_.beta2,
-                      g.weight_decay, options_.eps, /*amsgrad=*/false, /*maximize=*/false);
-    // The EMA as in step(double), its weight 1 - d from the group's own step counter.
-    const at::Tensor& n = g.state_steps.front();
-    const at::Tensor w = 1.0 - at::clamp_max((1.0 + n) / (10.0 + n), options_.ema_decay);
-    std::vector<at::Tensor> diff = at::_foreach_sub(g.params, g.ema);
-    at::_foreach_mul_(diff, w);
-    at::_foreach_add_(g.ema, diff);
+    if (on_device)
+      at::_fused_adamw_(g.params, grads[i], g.exp_avg, g.exp_avg_sq, {}, g.state_steps, lr_on_device, options_.beta1,
+                        options_.beta2, g.weight_decay, options_.eps, /*amsgrad=*/false, /*maximize=*/false);
+    else
+      at::_fused_adamw_(g.params, grads[i], g.exp_avg, g.exp_avg_sq, {}, g.state_steps, lr, options_.beta1, options_.beta2,
+                        g.weight_decay, options_.eps, /*amsgrad=*/false, /*maximize=*/false);
+    // EMA, with the usual warm-up so early weights do not linger: decay min(d, (1+n)/(10+n)).
+    // On the device path its weight comes from the group's own step counter (no host value
+    // may be baked into a captured graph).
+    if (on_device) {
+      const at::Tensor& n = g.state_steps.front();
+      const at::Tensor w = 1.0 - at::clamp_max((1.0 + n) / (10.0 + n), options_.ema_decay);
+      std::vector<at::Tensor> diff = at::_foreach_sub(g.params, g.ema);
+      at::_foreach_mul_(diff, w);
+      at::_foreach_add_(g.ema, diff);
+    } else {
+      const double d = std::min(options_.ema_decay, (1.0 + double(steps_)) / (10.0 + double(steps_)));
+      at::_foreach_lerp_(g.ema, g.params, 1.0 - d);
+    }
     at::_foreach_zero_(grads[i]);
   }
   return total;

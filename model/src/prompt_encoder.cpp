@@ -35,7 +35,7 @@ std::vector<EncodedPrompt> PromptEncoder::encode_tokenized(std::vector<Tokenized
   std::vector<size_t> misses;
   // The numerics are part of the key: bf16 embeddings made with the references' bf16
   // residual stream (before stop 14) are not the ones this encoder computes.
-  const std::string numerics = uopts.dtype != at::kFloat && uopts.fp32_residual ? "|fp32-residual" : "";
+  const std::string numerics = uopts.residual_dtype() != uopts.dtype ? "|fp32-residual" : "";
   auto key_of = [&](const TokenizedPrompt& t) {
     return EmbeddingKey{identity() + numerics, t.cleaned,
                         std::vector<int64_t>(t.ids.begin(), t.ids.begin() + t.real_tokens()), uopts.dtype};

@@ -49,7 +49,7 @@ at::Tensor UMT5EncoderModelImpl::forward(const at::Tensor& ids_in, const at::Ten
   at::Tensor x = at::embedding(shared, ids);  // [B, L, d], no scaling, no absolute positions
   // An fp32 stream: each `x + sublayer(norm(x))` then adds in fp32 (the norms cast to the
   // weights' dtype), and the final norm returns the weights' dtype.
-  if (options_.fp32_residual) x = x.to(at::kFloat);
+  x = x.to(options_.residual_dtype());
   const at::Tensor h = encoder->forward(x, buckets, key_mask);
   return h * mask.unsqueeze(-1).to(h.scalar_type());  // [B, L, d], rows >= T exactly 0
 }

@@ -44,6 +44,8 @@ class AdamW {
   std::vector<at::Tensor> grads_of(Group& g) const;
   // Every group's gradients, clipped to the global norm; the norm before clipping.
   at::Tensor clip(std::vector<std::vector<at::Tensor>>& grads);
+  // Both step()s: the rate on the device when lr_on_device is defined, else `lr`.
+  at::Tensor update(double lr, const at::Tensor& lr_on_device);
   AdamWOptions options_;
   std::vector<Group> groups_;
   int64_t steps_ = 0;

@@ -46,6 +46,7 @@ struct UMT5Options {
   // The official T5 and transformers keep it in bf16, which over 24 layers rounds every add
   // to 8 mantissa bits (docs/benchmarks.md: both land ~2.2-2.5e-2 from fp32 at full size).
   bool fp32_residual = true;
+  at::ScalarType residual_dtype() const { return fp32_residual ? at::kFloat : dtype; }
   static UMT5Options for_device(at::Device device);
   at::TensorOptions tensor_options() const { return at::TensorOptions().device(device).dtype(dtype); }
 };
