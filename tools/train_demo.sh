@@ -7,7 +7,8 @@
 #   train.log  curve.csv  eval.json  samples.ppm  build.log
 # Extra arguments go to wanattn-train-demo (e.g. --steps 3000). Run from the repository root.
 # PROBE=1 first checks the --graph update and times steps (probe*.log, probe.txt in $OUT);
-# GRAPH=auto (default) then trains with --graph when it is right and faster, GRAPH=no never.
+# GRAPH=auto (default) then trains with --graph when it is right and faster, GRAPH=no never;
+# PROBE_BATCHES (default "64 256") are the batch sizes timed (256 decides).
 # BUDGET_S (default 540) bounds the whole script: what the build leaves, less a reserve for
 # the evaluation and packing, is the training's --max-minutes (the steps that fit are
 # chosen from the speed of the first steps, so the schedule completes).
@@ -48,7 +49,7 @@ if [ "${PROBE:-0}" = 1 ]; then
   tail -1 "$OUT/probe-graph-check.log"
   : >"$OUT/probe.txt"
   rate() { awk '/^step +40\//{a=$3} /^step +120\//{b=$3} END{if (a && b) printf "%.1f", (b - a) / 80 * 1000; else print "nan"}' "$1"; }
-  for batch in 64 256; do
+  for batch in ${PROBE_BATCHES:-64 256}; do
     for mode in eager graph; do
       flag=(); [ $mode = graph ] && flag=(--graph)
       "$B/app/wanattn-train-demo" --out /tmp/wanattn-probe --device cuda --steps 120 --log-every 40 --no-eval --batch $batch \

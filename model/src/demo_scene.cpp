@@ -27,21 +27,26 @@ std::vector<std::string> split_words(std::string_view text) {
   return words;
 }
 
+// Size factor of a scene of n objects.
+double crowd_scale(int n) { return n <= 1 ? 1.0 : n == 2 ? 0.85 : 0.72; }
+
 // The extent an object needs around its centre at frame f (short-side units).
 double extent(const SceneObject& o, int f) { return o.radius(f) * shape_scale(o.spec.shape) + kMargin; }
 
 // Draws position, size and motion of one object so that it stays inside [0, w] x [0, h]
 // (short-side units) for frames 0..frames-1.
-SceneObject draw_object(const ObjectSpec& spec, Rng& rng, int frames, double w, double h) {
+// `crowd` scales the size: scenes of two or three objects draw them smaller, or the frame
+// would seldom hold a third one.
+SceneObject draw_object(const ObjectSpec& spec, Rng& rng, int frames, double w, double h, double crowd) {
   SceneObject o;
   o.spec = spec;
   const int last = std::max(frames - 1, 1);
   o.angle0 = rng.uniform(0, 2 * std::numbers::pi);
   if (spec.motion == Motion::Grows) {
-    o.radius0 = rng.uniform(0.09, 0.12);
+    o.radius0 = crowd * rng.uniform(0.11, 0.14);
     o.growth = (rng.uniform(1.7, 2.0) - 1.0) / last;
   } else {
-    o.radius0 = rng.uniform(0.14, 0.19);
+    o.radius0 = crowd * rng.uniform(0.17, 0.22);
   }
   if (spec.motion == Motion::Spins) o.spin = (rng.chance(0.5) ? 1 : -1) * rng.uniform(5.0, 8.0) * std::numbers::pi / 180;
   double vx = 0, vy = 0;
@@ -167,10 +172,10 @@ std::array<float, 3> rgb(Colour c) {
 
 double shape_scale(Shape s) {
   switch (s) {
-    case Shape::Circle: return 0.85;
-    case Shape::Square: return 0.90;
-    case Shape::Triangle: return 1.10;
-    case Shape::Star: return 1.10;
+    case Shape::Circle: return 0.90;
+    case Shape::Square: return 1.05;
+    case Shape::Triangle: return 1.25;
+    case Shape::Star: return 1.25;
   }
   return 1.0;
 }
@@ -289,7 +294,7 @@ Scene scene_for(const std::vector<ObjectSpec>& specs, Rng& rng, const SceneOptio
     for (const auto& s : specs) {
       if (!motion_allowed(s.shape, s.motion))
         throw std::invalid_argument(fmt::format("a {} cannot {} visibly", name(s.shape), phrase(s.motion)));
-      const SceneObject o = draw_object(s, rng, opt.frames, w, h);
+      const SceneObject o = draw_object(s, rng, opt.frames, w, h, crowd_scale(int(specs.size())));
       for (const auto& other : objects) ok = ok && !overlaps(o, other, opt.frames);
       if (!ok) break;
       objects.push_back(o);
@@ -301,7 +306,7 @@ Scene scene_for(const std::vector<ObjectSpec>& specs, Rng& rng, const SceneOptio
 
 Scene sample_scene(Rng& rng, const SceneOptions& opt) {
   const double u = rng.uniform();
-  const int count = u < 0.5 ? 1 : u < 0.85 ? 2 : 3;
+  const int count = u < 0.4 ? 1 : u < 0.8 ? 2 : 3;  // asked; 58 / 35 / 7 % are drawn
   const double w = std::max(opt.aspect, 1.0), h = std::max(1.0 / opt.aspect, 1.0);
   std::vector<SceneObject> objects;
   std::vector<Colour> used;
@@ -315,7 +320,7 @@ Scene sample_scene(Rng& rng, const SceneOptions& opt) {
     while (!motion_allowed(s.shape, s.motion));
     // A few tries to find room; an object that finds none is left out of the scene.
     for (int attempt = 0; attempt < 50; ++attempt) {
-      const SceneObject o = draw_object(s, rng, opt.frames, w, h);
+      const SceneObject o = draw_object(s, rng, opt.frames, w, h, crowd_scale(count));
       bool ok = true;
       for (const auto& other : objects) ok = ok && !overlaps(o, other, opt.frames);
       if (ok) {
