@@ -3,6 +3,7 @@
 # full-size parity runs and the benchmarks. Run from the repository root on a CUDA machine
 # (torch 2.11 in its python3). Logs go to $OUT (default ./gpu-logs).
 #   tools/gpu_checks.sh build test dit61 dit81 sdpa vae umt5 umt5load generate bend
+#   tools/gpu_checks.sh cli umt5      (the CLI alone, e.g. beside a detached demo training)
 # Optional: reference wheels (diffusers and its needs) in .whl/ are installed to /tmp/site.
 set -uo pipefail
 OUT=${OUT:-$PWD/gpu-logs}
@@ -16,15 +17,24 @@ TP=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
 W=$B/app/wanattn
 T=/tmp/wanattn-gpu
 mkdir -p $T
+configure() {
+  cmake -S . -B "$B" -G Ninja -DWANATTN_GPU_ONLY=ON -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$TP" \
+    -DCMAKE_POLICY_VERSION_MINIMUM=3.5 -DWANATTN_PYTHON="$(command -v python3)" >"$OUT/configure.log" 2>&1 \
+    || { tail -50 "$OUT/configure.log"; return 1; }
+}
 for stage in "$@"; do
   echo "=== $stage ($(date -u +%H:%M:%S))"
   case $stage in
     build)
-      cmake -S . -B "$B" -G Ninja -DWANATTN_GPU_ONLY=ON -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$TP" \
-        -DCMAKE_POLICY_VERSION_MINIMUM=3.5 -DWANATTN_PYTHON="$(command -v python3)" >"$OUT/configure.log" 2>&1 \
-        || { tail -50 "$OUT/configure.log"; exit 1; }
-        # -k 0: a test that does not compile must not keep the benchmarks from running.
-        cmake --build "$B" -j16 -- -k 0 >"$OUT/build.log" 2>&1 || grep -A12 -E "error|FAILED" "$OUT/build.log" | head -80 ;;
+      configure || exit 1
+      # -k 0: a test that does not compile must not keep the benchmarks from running.
+      cmake --build "$B" -j16 -- -k 0 >"$OUT/build.log" 2>&1 || grep -A12 -E "error|FAILED" "$OUT/build.log" | head -80 ;;
+    cli)
+      # The command-line program alone (what the parity and bench stages run), at low
+      # priority and JOBS (default 6) jobs: it can build beside a training run.
+      configure || exit 1
+      nice -n 19 cmake --build "$B" --target wanattn -j"${JOBS:-6}" >"$OUT/build.log" 2>&1 \
+        || { grep -A12 -E "error|FAILED" "$OUT/build.log" | head -80; exit 1; } ;;
     test)
       ctest --test-dir "$B" -j8 --output-on-failure 2>&1 | tee "$OUT/ctest.log" | tail -25 ;;
     dit61)

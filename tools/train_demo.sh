@@ -12,7 +12,20 @@
 # BUDGET_S (default 540) bounds the whole script: what the build leaves, less a reserve for
 # the evaluation and packing, is the training's --max-minutes (the steps that fit are
 # chosen from the speed of the first steps, so the schedule completes).
+# DETACH=1 runs all of it in a new process session and returns at once (the results land in
+# KEEP, default /tmp/wanattn-demo-keep, instead of OUT): on the GPU machine a command's
+# processes end when it returns, except such a one, so one training can outlast the
+# 10-minute limit of a command; `tools/demo_wait.sh` waits for it (and keeps the machine in
+# use), then copies the results to $OUT.
 set -euo pipefail
+if [ "${DETACH:-0}" = 1 ]; then
+  KEEP=${KEEP:-/tmp/wanattn-demo-keep}
+  rm -rf "$KEEP" && mkdir -p "$KEEP"
+  DETACH=0 OUT="$KEEP" setsid nohup "$0" "$@" >"$KEEP/console.log" 2>&1 </dev/null &
+  echo $! >"$KEEP/pid"
+  echo "training detached (pid $!): log $KEEP/console.log; tools/demo_wait.sh [SECONDS] waits for it"
+  exit 0
+fi
 OUT=${OUT:-$PWD/demo-out}
 B=${B:-$PWD/build-demo}
 WORK=${WORK:-/tmp/wanattn-demo-train}
