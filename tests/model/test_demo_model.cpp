@@ -38,8 +38,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kSteps = 12;  // fewer than the demo's 20, to keep the suite quick
-
 // Prompt following checks these (one object each); the attention check adds two prompts
 // with a second, seen object beside the held-out one.
 std::vector<std::string> attention_prompts() {
@@ -149,7 +147,7 @@ TEST_CASE("demo model: held-out prompts give the asked object, and the shape wor
   std::vector<Judged> all;
   const auto prompts = attention_prompts();
   for (size_t i = 0; i < prompts.size(); ++i)
-    all.push_back(judge(pipeline, prompts[i], 100 + i, tmp.sub(fmt::format("run{}", i)), kSteps));
+    all.push_back(judge(pipeline, prompts[i], 100 + i, tmp.sub(fmt::format("run{}", i)), pipeline.defaults().steps));  // what a user gets
   INFO(report(all));
   int followed = 0, inside = 0, frames = 0;
   const size_t single = demo::held_out_prompts().size();
