@@ -27,6 +27,7 @@ if [ "${DETACH:-0}" = 1 ]; then
   exit 0
 fi
 OUT=${OUT:-$PWD/demo-out}
+DEVICE=${DEVICE:-cuda}  # cpu: a dry run of this script with a tiny model (PROBE_ARGS: the probes' sizes)
 B=${B:-$PWD/build-demo}
 WORK=${WORK:-/tmp/wanattn-demo-train}
 mkdir -p "$OUT"
@@ -65,8 +66,8 @@ if [ "${PROBE:-0}" = 1 ]; then
   for batch in ${PROBE_BATCHES:-64 256}; do
     for mode in eager graph; do
       flag=(); [ $mode = graph ] && flag=(--graph)
-      "$B/app/wanattn-train-demo" --out /tmp/wanattn-probe --device cuda --steps 120 --log-every 40 --no-eval --batch $batch \
-        --vae-every 4 "${flag[@]}" >"$OUT/probe-$mode-b$batch.log" 2>&1 || true
+      "$B/app/wanattn-train-demo" --out /tmp/wanattn-probe --device "$DEVICE" --steps 120 --log-every 40 --no-eval --batch $batch \
+        --vae-every 4 "${flag[@]}" ${PROBE_ARGS:-} >"$OUT/probe-$mode-b$batch.log" 2>&1 || true
       printf -v "ms_${mode}_$batch" %s "$(rate "$OUT/probe-$mode-b$batch.log")"
       ms="ms_${mode}_$batch"
       echo "probe batch $batch $mode: ${!ms} ms/step" | tee -a "$OUT/probe.txt"
@@ -83,7 +84,7 @@ say train
 rm -rf "$WORK"
 MINUTES=$(python3 -c "print(round(max(1.0, (${BUDGET_S:-540} - $(( $(date +%s) - t0 )) - ${RESERVE_S:-80}) / 60), 2))")
 echo "training for at most $MINUTES minutes"
-"$B/app/wanattn-train-demo" --out "$WORK" --device cuda --max-minutes "$MINUTES" "${EXTRA[@]}" "$@"
+"$B/app/wanattn-train-demo" --out "$WORK" --device "$DEVICE" --max-minutes "$MINUTES" "${EXTRA[@]}" "$@"
 
 say pack
 cp "$WORK/train.log" "$WORK/curve.csv" "$WORK/eval.json" "$OUT/"
