@@ -18,9 +18,8 @@ void print_block_breakdown(WanModel& model, const at::Tensor& latents, const at:
   const at::Device device = latents.device();
   const WanConfig& c = model->config();
   auto b = model->blocks[0]->as<WanAttentionBlock>();
-  const at::Tensor pe = at::conv3d(latents.to(model->patch_weight.scalar_type()), model->patch_weight, model->patch_bias, {1, 2, 2});
-  const std::array<int64_t, 3> grid{pe.size(2), pe.size(3), pe.size(4)};
-  const at::Tensor x = pe.flatten(2).transpose(1, 2).to(at::kFloat).contiguous();
+  std::array<int64_t, 3> grid{};
+  const at::Tensor x = model->patch_embed(latents, grid).to(at::kFloat);
   const int64_t B = x.size(0), L = x.size(1), n = c.num_heads, d = c.head_dim();
   const at::Tensor e0 = at::randn({B, 6, c.dim}, x.options()) * 0.1;
   const auto m = (b->modulation + e0).chunk(6, 1);
@@ -68,7 +67,8 @@ void print_block_breakdown(WanModel& model, const at::Tensor& latents, const at:
   piece("whole block", [&] { h = b->forward(xr, e0, rope, text.blocks[0]); });
   fmt::print("  outside the blocks:\n");
   total = 0;
-  piece("patch embedding (conv3d)", [&] {
+  piece("patch embedding (one GEMM)", [&] { h = model->patch_embed(latents, grid); });
+  piece("the same as a conv3d (the references)", [&] {
     h = at::conv3d(latents.to(model->patch_weight.scalar_type()), model->patch_weight, model->patch_bias, {1, 2, 2});
   });
   piece("time embedding + projection", [&] {

@@ -79,6 +79,19 @@ at::Tensor WanModelImpl::unpatchify(const at::Tensor& x, std::array<int64_t, 3> 
       .reshape({B, c, g[0] * p[0], g[1] * p[1], g[2] * p[2]});
 }
 
+at::Tensor WanModelImpl::patch_embed(const at::Tensor& latents, std::array<int64_t, 3>& grid) const {
+  const auto& p = config_.patch;
+  const int64_t B = latents.size(0), C = latents.size(1);
+  grid = {latents.size(2) / p[0], latents.size(3) / p[1], latents.size(4) / p[2]};
+  // [B, C, F', pt, H', ph, W', pw] -> rows (F', H', W'), columns (C, pt, ph, pw): the order of
+  // the Conv3d weight's [dim, C, pt, ph, pw], so the weight is used as stored.
+  const at::Tensor patches = latents.to(patch_weight.scalar_type())
+                                 .reshape({B, C, grid[0], p[0], grid[1], p[1], grid[2], p[2]})
+                                 .permute({0, 2, 4, 6, 1, 3, 5, 7})
+                                 .reshape({B * grid[0] * grid[1] * grid[2], C * p[0] * p[1] * p[2]});
+  return at::addmm(patch_bias, patches, patch_weight.reshape({config_.dim, -1}).t()).view({B, -1, config_.dim});
+}
+
 at::Tensor WanModelImpl::forward(const at::Tensor& latents, const at::Tensor& timesteps, const WanText& text,
                                  const WanForwardOptions& opt) {
   if (latents.dim() != 5 || latents.size(1) != config_.in_dim)
@@ -89,11 +102,9 @@ at::Tensor WanModelImpl::forward(const at::Tensor& latents, const at::Tensor& ti
       throw std::invalid_argument(fmt::format("latent size {} is not a multiple of the patch size {}", latents.size(2 + a), p[a]));
   if (int(text.blocks.size()) != config_.num_layers) throw std::invalid_argument("text was prepared for another model");
 
-  // Patch embedding: [B, dim, F', H', W'] -> tokens [B, L, dim], residual stream in fp32.
-  const at::Tensor pe = at::conv3d(latents.to(patch_weight.scalar_type()), patch_weight, patch_bias,
-                                   {p[0], p[1], p[2]});
-  const std::array<int64_t, 3> grid{pe.size(2), pe.size(3), pe.size(4)};
-  at::Tensor x = pe.flatten(2).transpose(1, 2).to(at::kFloat).contiguous();
+  // Patch embedding -> tokens [B, L, dim], residual stream in fp32.
+  std::array<int64_t, 3> grid{};
+  at::Tensor x = patch_embed(latents, grid).to(at::kFloat);
 
   // Time: sinusoid -> MLP -> e [B, dim]; projection -> e0 [B, 6, dim]; all fp32.
   const at::Tensor e = time_out->forward(at::silu(time_in->forward(sinusoidal_embedding(timesteps, config_.freq_dim).to(options_.device))));

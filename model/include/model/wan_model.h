@@ -40,6 +40,11 @@ class WanModelImpl : public torch::nn::Module {
   at::Tensor forward(const at::Tensor& latents, const at::Tensor& timesteps, const WanText& text,
                      const WanForwardOptions& options = {});
 
+  // The patch embedding: latents [B, in_dim, F, H, W] -> tokens [B, F'H'W', dim] (matmul
+  // dtype, F'/H'/W' order) and their grid. The checkpoint's Conv3d has kernel = stride, so
+  // each token is one dot product with its own patch: run as one GEMM, not a 3-D convolution.
+  at::Tensor patch_embed(const at::Tensor& latents, std::array<int64_t, 3>& grid) const;
+
   const WanConfig& config() const { return config_; }
   const ModuleOptions& options() const { return options_; }
 
