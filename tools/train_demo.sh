@@ -21,11 +21,14 @@ set -euo pipefail
 if [ "${DETACH:-0}" = 1 ]; then
   KEEP=${KEEP:-/tmp/wanattn-demo-keep}
   rm -rf "$KEEP" && mkdir -p "$KEEP"
-  DETACH=0 OUT="$KEEP" setsid nohup "$0" "$@" >"$KEEP/console.log" 2>&1 </dev/null &
-  echo $! >"$KEEP/pid"
-  echo "training detached (pid $!): log $KEEP/console.log; tools/demo_wait.sh [SECONDS] waits for it"
+  # The detached copy writes its own pid: under job control setsid forks, and $! would be
+  # the parent that exits at once.
+  DETACH=0 PID_FILE="$KEEP/pid" OUT="$KEEP" setsid nohup "$0" "$@" >"$KEEP/console.log" 2>&1 </dev/null &
+  for _ in $(seq 50); do [ -s "$KEEP/pid" ] && break; sleep 0.1; done
+  echo "training detached (pid $(cat "$KEEP/pid" 2>/dev/null)): log $KEEP/console.log; tools/demo_wait.sh [SECONDS] waits for it"
   exit 0
 fi
+[ -n "${PID_FILE:-}" ] && echo $$ >"$PID_FILE"
 OUT=${OUT:-$PWD/demo-out}
 DEVICE=${DEVICE:-cuda}  # cpu: a dry run of this script with a tiny model (PROBE_ARGS: the probes' sizes)
 B=${B:-$PWD/build-demo}
