@@ -20,15 +20,27 @@
 set -euo pipefail
 if [ "${DETACH:-0}" = 1 ]; then
   KEEP=${KEEP:-/tmp/wanattn-demo-keep}
+  if [ -s "$KEEP/pid" ] && [ ! -e "$KEEP/rc" ] && kill -0 "$(cat "$KEEP/pid")" 2>/dev/null; then
+    echo "a detached training is still running in $KEEP (pid $(cat "$KEEP/pid"))" >&2
+    exit 1
+  fi
   rm -rf "$KEEP" && mkdir -p "$KEEP"
-  # The detached copy writes its own pid: under job control setsid forks, and $! would be
-  # the parent that exits at once.
-  DETACH=0 PID_FILE="$KEEP/pid" OUT="$KEEP" setsid nohup "$0" "$@" >"$KEEP/console.log" 2>&1 </dev/null &
+  # The detached copy writes its own pid (under job control setsid forks, and $! would be the
+  # parent that exits at once) and, when it ends, its exit status to KEEP/rc.
+  DETACH=0 DETACHED_IN="$KEEP" OUT="$KEEP" setsid nohup bash "$0" "$@" >"$KEEP/console.log" 2>&1 </dev/null &
   for _ in $(seq 50); do [ -s "$KEEP/pid" ] && break; sleep 0.1; done
-  echo "training detached (pid $(cat "$KEEP/pid" 2>/dev/null)): log $KEEP/console.log; tools/demo_wait.sh [SECONDS] waits for it"
+  if [ ! -s "$KEEP/pid" ]; then
+    echo "the detached training did not start:" >&2
+    cat "$KEEP/console.log" >&2
+    exit 1
+  fi
+  echo "training detached (pid $(cat "$KEEP/pid")): log $KEEP/console.log; tools/demo_wait.sh [SECONDS] waits for it"
   exit 0
 fi
-[ -n "${PID_FILE:-}" ] && echo $$ >"$PID_FILE"
+if [ -n "${DETACHED_IN:-}" ]; then
+  echo $$ >"$DETACHED_IN/pid"
+  trap 'echo $? >"$DETACHED_IN/rc"' EXIT
+fi
 OUT=${OUT:-$PWD/demo-out}
 DEVICE=${DEVICE:-cuda}  # cpu: a dry run of this script with a tiny model (PROBE_ARGS: the probes' sizes)
 B=${B:-$PWD/build-demo}

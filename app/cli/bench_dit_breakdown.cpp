@@ -69,7 +69,8 @@ void print_block_breakdown(WanModel& model, const at::Tensor& latents, const at:
   total = 0;
   piece("patch embedding (one GEMM)", [&] { h = model->patch_embed(latents, grid); });
   piece("the same as a conv3d (the references)", [&] {
-    h = at::conv3d(latents.to(model->patch_weight.scalar_type()), model->patch_weight, model->patch_bias, {1, 2, 2});
+    h = at::conv3d(latents.to(model->patch_weight.scalar_type()), model->patch_weight, model->patch_bias,
+                   {c.patch[0], c.patch[1], c.patch[2]});
   });
   piece("time embedding + projection", [&] {
     auto e = model->time_out->forward(at::silu(model->time_in->forward(sinusoidal_embedding(timesteps, c.freq_dim).to(device))));

@@ -27,7 +27,7 @@ std::vector<std::string> split_words(std::string_view text) {
   return words;
 }
 
-// Size factor of a scene of n objects.
+// Size factor of a scene asked to hold n objects.
 double crowd_scale(int n) { return n <= 1 ? 1.0 : n == 2 ? 0.85 : 0.72; }
 
 // The extent an object needs around its centre at frame f (short-side units).
@@ -35,8 +35,9 @@ double extent(const SceneObject& o, int f) { return o.radius(f) * shape_scale(o.
 
 // Draws position, size and motion of one object so that it stays inside [0, w] x [0, h]
 // (short-side units) for frames 0..frames-1.
-// `crowd` scales the size: scenes of two or three objects draw them smaller, or the frame
-// would seldom hold a third one.
+// `crowd` scales the size: a scene asked to hold two or three objects draws them smaller,
+// or the frame would seldom hold a third one (the factor follows the count asked for: an
+// object that then finds no room leaves the others at the smaller size).
 SceneObject draw_object(const ObjectSpec& spec, Rng& rng, int frames, double w, double h, double crowd) {
   SceneObject o;
   o.spec = spec;

@@ -89,7 +89,8 @@ at::Tensor WanModelImpl::patch_embed(const at::Tensor& latents, std::array<int64
                                  .reshape({B, C, grid[0], p[0], grid[1], p[1], grid[2], p[2]})
                                  .permute({0, 2, 4, 6, 1, 3, 5, 7})
                                  .reshape({B * grid[0] * grid[1] * grid[2], C * p[0] * p[1] * p[2]});
-  return at::addmm(patch_bias, patches, patch_weight.reshape({config_.dim, -1}).t()).view({B, -1, config_.dim});
+  return at::addmm(patch_bias, patches, patch_weight.reshape({config_.dim, -1}).t())
+      .view({B, grid[0] * grid[1] * grid[2], config_.dim});
 }
 
 at::Tensor WanModelImpl::forward(const at::Tensor& latents, const at::Tensor& timesteps, const WanText& text,
