@@ -9,6 +9,7 @@
 
 #include "model/safetensors_file.h"
 #include "model/wan_loader.h"
+#include "model/wan_random_init.h"
 #include "support/model_checks.h"
 // Last: torch headers define their own CHECK macro, which must not replace Catch's.
 #include "catch_compat.h"
@@ -115,5 +116,26 @@ TEST_CASE("captured cross-attention equals diffusers' own softmax over all 512 p
     CHECK((padding - want_pad).abs().max().item<double>() <= 1e-3);
     // Real tokens plus padding make the whole softmax: nothing re-normalised.
     CHECK((probs.sum(1) + padding - 1).abs().max().item<double>() <= 2e-3);
+  }
+}
+
+TEST_CASE("the patch embedding as one GEMM equals the checkpoint's Conv3d for any patch size", "[fast]") {
+  // The inference path never runs the Conv3d (docs/dit.md); this is the check that the
+  // patches and the weight are laid out the way the convolution reads them.
+  torch::NoGradGuard no_grad;
+  for (const std::array<int, 3> patch : {std::array<int, 3>{1, 2, 2}, {2, 3, 1}, {3, 1, 2}}) {
+    WanConfig c;
+    c.variant = "custom";
+    c.dim = 24, c.ffn_dim = 32, c.freq_dim = 16, c.text_dim = 8, c.in_dim = 5, c.out_dim = 5;
+    c.num_heads = 2, c.num_layers = 1, c.patch = patch;
+    WanModel m(c, ModuleOptions{});
+    wan_random_init(*m, 3);
+    // Batch 3, and not contiguous (W and H swapped back from a transposed tensor).
+    const at::Tensor latents = at::randn({3, c.in_dim, 6, 4 * patch[2], 2 * patch[1]}).transpose(3, 4);
+    std::array<int64_t, 3> grid{};
+    const at::Tensor got = m->patch_embed(latents, grid);
+    const at::Tensor want = at::conv3d(latents, m->patch_weight, m->patch_bias, {patch[0], patch[1], patch[2]});
+    CHECK(grid == std::array<int64_t, 3>{want.size(2), want.size(3), want.size(4)});
+    CHECK(max_relative_error(got, want.flatten(2).transpose(1, 2)) <= 1e-6);
   }
 }
