@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Waits up to SECONDS (default 560) for a training started with `DETACH=1 tools/train_demo.sh`,
+# Waits up to SECONDS (default 560) for a training started detached in KEEP
+# (`OUT=$KEEP tools/detach.sh $KEEP tools/train_demo.sh …`),
 # printing its progress once a minute. When it has ended, copies its results into $OUT
 # (default ./demo-out): demo-model.tar.gz, eval.json, curve.csv, train.log, samples.ppm and
 # logs.tar.gz (console, build and probe logs).
@@ -17,10 +18,8 @@ fitted=0
 max=${1:-560}
 log=$KEEP/console.log
 [ -f "$log" ] && [ -s "$KEEP/pid" ] || { echo "no detached training in $KEEP"; exit 2; }
-pid=$(cat "$KEEP/pid")
 progress() { grep -E "^(step|===|stopping|training|[0-9]+ ms per step|probe)" "$log" | tail -1; }
-# Ended: its exit status is written (a zombie would still answer kill -0), or it is gone.
-ended() { [ -e "$KEEP/rc" ] || ! kill -0 "$pid" 2>/dev/null; }
+ended() { ! "$(dirname "$0")/detach.sh" --alive "$KEEP"; }
 is_fitted() { grep -qE "steps fit|^step +([5-9][0-9]|[0-9]{3,})/" "$log"; }
 start=$SECONDS
 next=60

@@ -12,35 +12,9 @@
 # BUDGET_S (default 540) bounds the whole script: what the build leaves, less a reserve for
 # the evaluation and packing, is the training's --max-minutes (the steps that fit are
 # chosen from the speed of the first steps, so the schedule completes).
-# DETACH=1 runs all of it in a new process session and returns at once (the results land in
-# KEEP, default /tmp/wanattn-demo-keep, instead of OUT): on the GPU machine a command's
-# processes end when it returns, except such a one, so one training can outlast the
-# 10-minute limit of a command; `tools/demo_wait.sh` waits for it (and keeps the machine in
-# use), then copies the results to $OUT.
+# To outlast the 10-minute limit of a command on the GPU machine, start it detached and wait
+# for it: OUT=DIR tools/detach.sh DIR tools/train_demo.sh …, then KEEP=DIR tools/demo_wait.sh.
 set -euo pipefail
-if [ "${DETACH:-0}" = 1 ]; then
-  KEEP=${KEEP:-/tmp/wanattn-demo-keep}
-  if [ -s "$KEEP/pid" ] && [ ! -e "$KEEP/rc" ] && kill -0 "$(cat "$KEEP/pid")" 2>/dev/null; then
-    echo "a detached training is still running in $KEEP (pid $(cat "$KEEP/pid"))" >&2
-    exit 1
-  fi
-  rm -rf "$KEEP" && mkdir -p "$KEEP"
-  # The detached copy writes its own pid (under job control setsid forks, and $! would be the
-  # parent that exits at once) and, when it ends, its exit status to KEEP/rc.
-  DETACH=0 DETACHED_IN="$KEEP" OUT="$KEEP" setsid nohup bash "$0" "$@" >"$KEEP/console.log" 2>&1 </dev/null &
-  for _ in $(seq 50); do [ -s "$KEEP/pid" ] && break; sleep 0.1; done
-  if [ ! -s "$KEEP/pid" ]; then
-    echo "the detached training did not start:" >&2
-    cat "$KEEP/console.log" >&2
-    exit 1
-  fi
-  echo "training detached (pid $(cat "$KEEP/pid")): log $KEEP/console.log; tools/demo_wait.sh [SECONDS] waits for it"
-  exit 0
-fi
-if [ -n "${DETACHED_IN:-}" ]; then
-  echo $$ >"$DETACHED_IN/pid"
-  trap 'echo $? >"$DETACHED_IN/rc"' EXIT
-fi
 OUT=${OUT:-$PWD/demo-out}
 DEVICE=${DEVICE:-cuda}  # cpu: a dry run of this script with a tiny model (PROBE_ARGS: the probes' sizes)
 B=${B:-$PWD/build-demo}
