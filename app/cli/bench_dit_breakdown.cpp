@@ -27,13 +27,17 @@ void print_block_breakdown(WanModel& model, const at::Tensor& latents, const at:
   const auto dt = model->options().matmul_dtype;
 
   double total = 0;
-  auto piece = [&](const char* what, const std::function<void()>& f) {
+  bool per_block = true;  // the pieces of one block are shown times the block count; the rest once
+  auto piece = [&](const std::string& what, const std::function<void()>& f) {
     for (int i = 0; i < 2; ++i) f();
     std::vector<double> t;
     for (int i = 0; i < 5; ++i) t.push_back(time_ms(device, f));
     const double ms = median(t);
     total += ms;
-    fmt::print("    {:34s} {:8.3f} ms  x{} blocks = {:8.2f} ms\n", what, ms, c.num_layers, ms * c.num_layers);
+    if (per_block)
+      fmt::print("    {:38s} {:8.3f} ms  x{} blocks = {:8.2f} ms\n", what, ms, c.num_layers, ms * c.num_layers);
+    else
+      fmt::print("    {:38s} {:8.3f} ms\n", what, ms);
   };
   fmt::print("  block breakdown (L = {}, dim {}, {} heads):\n", L, c.dim, n);
   at::Tensor h, q, k, v, qa, ka, va, att, y, f1;
@@ -63,10 +67,10 @@ void print_block_breakdown(WanModel& model, const at::Tensor& latents, const at:
   piece("norm2 + modulate", [&] { h = norm_scale_shift(x, 1 + m[4], m[3], 1e-6, dt); });
   piece("FFN in + GELU (epilogue)", [&] { f1 = b->ffn_in->forward_gelu_tanh(h); });
   piece("FFN out + gated residual", [&] { add_gated_(xr, b->ffn_out->forward(f1), m[5]); });
-  fmt::print("    {:34s} {:8.3f} ms  x{} blocks = {:8.2f} ms\n", "sum of pieces", total, c.num_layers, total * c.num_layers);
+  fmt::print("    {:38s} {:8.3f} ms  x{} blocks = {:8.2f} ms\n", "sum of pieces", total, c.num_layers, total * c.num_layers);
   piece("whole block", [&] { h = b->forward(xr, e0, rope, text.blocks[0]); });
-  fmt::print("  outside the blocks:\n");
-  total = 0;
+  fmt::print("  outside the blocks (once per forward):\n");
+  per_block = false;
   piece("patch embedding (one GEMM)", [&] { h = model->patch_embed(latents, grid); });
   piece("the same as a conv3d (the references)", [&] {
     h = at::conv3d(latents.to(model->patch_weight.scalar_type()), model->patch_weight, model->patch_bias,
@@ -77,7 +81,7 @@ void print_block_breakdown(WanModel& model, const at::Tensor& latents, const at:
     h = model->time_proj->forward(at::silu(e));
   });
   piece("head (fp32)", [&] { h = model->head->forward(x, at::zeros({B, c.dim}, x.options())); });
-  piece("30 blocks back to back", [&] {
+  piece(fmt::format("{} blocks back to back", c.num_layers), [&] {
     for (int i = 0; i < c.num_layers; ++i) model->blocks[size_t(i)]->as<WanAttentionBlock>()->forward(xr, e0, rope, text.blocks[size_t(i)]);
   });
 }

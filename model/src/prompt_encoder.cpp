@@ -33,8 +33,8 @@ std::vector<EncodedPrompt> PromptEncoder::encode_tokenized(std::vector<Tokenized
   if (options_.cache_dir && !options_.cache_dir->empty()) cache.emplace(*options_.cache_dir);
   std::vector<EncodedPrompt> out(prompts.size());
   std::vector<size_t> misses;
-  // The numerics are part of the key: bf16 embeddings made with the references' bf16
-  // residual stream (before stop 14) are not the ones this encoder computes.
+  // The numerics are part of the key: embeddings made with an fp32 residual stream (the
+  // default in stops 14-15) are not the references' bf16-stream ones the default computes.
   const std::string numerics = uopts.residual_dtype() != uopts.dtype ? "|fp32-residual" : "";
   auto key_of = [&](const TokenizedPrompt& t) {
     return EmbeddingKey{identity() + numerics, t.cleaned,

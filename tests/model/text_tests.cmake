@@ -65,9 +65,10 @@ if(WANATTN_PYTHON)
   add_test(NAME bench_umt5_tiny_matches_transformers
            COMMAND sh -c "$<TARGET_FILE:wanattn> bench umt5 --device cpu --tiny --runs 1 --warmup 0 --out ${_bench_out} && ${WANATTN_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/reference/umt5_bench.py ${_bench_out} --device cpu --runs 1 --warmup 0")
   set_tests_properties(bench_umt5_tiny_matches_transformers PROPERTIES SKIP_RETURN_CODE 77 LABELS "parity")
-  # The bf16 numerics (norm statistics and softmax in fp32, the GELU formula in bf16) on the CPU.
+  # The bf16 numerics (norm statistics and softmax in fp32, the GELU formula in bf16, the
+  # residual stream in bf16) on the CPU: the references' to within 1e-3 (bit for bit, measured).
   set(_bench_out16 ${WANATTN_TEXT_FIXTURES}/bench_umt5_tiny_bf16.safetensors)
   add_test(NAME bench_umt5_tiny_bf16_matches_transformers
-           COMMAND sh -c "$<TARGET_FILE:wanattn> bench umt5 --device cpu --dtype bf16 --tiny --runs 1 --warmup 0 --out ${_bench_out16} && ${WANATTN_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/reference/umt5_bench.py ${_bench_out16} --device cpu --runs 1 --warmup 0")
+           COMMAND sh -c "$<TARGET_FILE:wanattn> bench umt5 --device cpu --dtype bf16 --tiny --runs 1 --warmup 0 --out ${_bench_out16} && ${WANATTN_PYTHON} ${CMAKE_CURRENT_SOURCE_DIR}/reference/umt5_bench.py ${_bench_out16} --device cpu --runs 1 --warmup 0 --bound 1e-3")
   set_tests_properties(bench_umt5_tiny_bf16_matches_transformers PROPERTIES SKIP_RETURN_CODE 77 LABELS "parity")
 endif()

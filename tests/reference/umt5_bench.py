@@ -4,9 +4,10 @@ generator seeded seed + i, as UMT5EncoderModel::random_init does), on the same d
 dtype. Checks parity with the output the C++ bench wrote, then times the reference.
 
 Usage: umt5_bench.py CPP_OUT.safetensors [--device cuda] [--runs 20] [--warmup 3]
-Prints the reference's median encode time and the C++-vs-reference relative errors; exits
-1 when the max relative error (max |a - b| / max |b|) is over the bound (1e-2 in bf16, 1e-5
-in fp32), 77 without transformers.
+Prints the reference's median encode time and the C++-vs-reference relative errors (in bf16
+also each side's distance from the same weights run in fp32); exits 1 when the C++ output's
+max relative error from the reference (max |a - b| / max |b|) is over the bound (1e-2 in bf16,
+1e-5 in fp32), 77 without transformers.
 """
 import argparse
 import math
@@ -111,19 +112,19 @@ def main() -> int:
         a, b = a.float().cpu(), b.float().cpu()
         return ((a - b).abs().max() / b.abs().max()).item(), ((a - b).norm() / b.norm()).item()
 
-    truth = ref
     if dtype == torch.bfloat16:
-        # The same (bf16-rounded) weights in fp32: what both bf16 encoders approximate.
+        # How far each bf16 encoder is from the same (bf16-rounded) weights run in fp32: both
+        # approximate it, and the bf16 residual stream alone keeps both ~2.5e-2 away at full size.
         model = model.float()
         with torch.inference_mode():
             truth = encode()
-        r = rel(ref, truth)
-        print(f"  transformers bf16 vs fp32 truth: max |a-b| / max |b| = {r[0]:.3e}, ||a-b|| / ||b|| = {r[1]:.3e}")
-        r = rel(cpp, ref)
-        print(f"  C++ bf16 vs transformers bf16:   max |a-b| / max |b| = {r[0]:.3e}, ||a-b|| / ||b|| = {r[1]:.3e}")
-    max_rel, l2_rel = rel(cpp, truth)
+        for who, out in (("transformers bf16", ref), ("C++ bf16", cpp)):
+            r = rel(out, truth)
+            print(f"  {who + ' vs fp32 truth:':<32} max |a-b| / max |b| = {r[0]:.3e}, ||a-b|| / ||b|| = {r[1]:.3e}")
+    # Parity is C++ against the reference in the same dtype.
+    max_rel, l2_rel = rel(cpp, ref)
     ok = max_rel <= bound
-    print(f"  parity C++ vs {'fp32 truth' if dtype == torch.bfloat16 else 'transformers'}: max |a-b| / max |b| = "
+    print(f"  parity C++ vs transformers ({'bf16' if dtype == torch.bfloat16 else 'fp32'}): max |a-b| / max |b| = "
           f"{max_rel:.3e}, ||a-b|| / ||b|| = {l2_rel:.3e} (bound {bound:g}): {'PASS' if ok else 'FAIL'}")
     return 0 if ok else 1
 
