@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "core/half.h"
 #include "core/run_reader.h"
@@ -18,20 +19,31 @@ namespace fs = std::filesystem;
 namespace wanattn::train {
 namespace {
 
-// The shape word's map, mean over the middle third of the blocks and the last third of the
-// steps, head mean: [F', h, w].
-std::vector<float> shape_map(const RunReader& run, int token) {
-  const int S = run.steps(), B = run.blocks();
+// A word's map, head mean, mean over blocks [b0, b1) and the last third of the steps: [F', h, w].
+std::vector<float> word_map(const RunReader& run, int token, int b0, int b1) {
+  const int S = run.steps();
   const LatentGrid g = run.grid();
   std::vector<float> acc(size_t(g.size()), 0.0f);
   int n = 0;
   for (int s = 2 * S / 3; s < S; ++s)
-    for (int b = B / 3; b < std::max(B / 3 + 1, 2 * B / 3); ++b, ++n) {
+    for (int b = b0; b < b1; ++b, ++n) {
       const MapView v = run.head_mean(s, b, token);
       accumulate_halves(v.data, acc.data(), v.size());
     }
   for (float& x : acc) x /= float(std::max(1, n));
   return acc;
+}
+
+// The shape word's map as the tests take it: the middle third of the blocks.
+std::vector<float> shape_map(const RunReader& run, int token) {
+  const int B = run.blocks();
+  return word_map(run, token, B / 3, std::max(B / 3 + 1, 2 * B / 3));
+}
+
+int token_of(const RunReader& run, const char* piece) {
+  for (size_t t = 0; t < run.manifest().tokens.size(); ++t)
+    if (run.manifest().tokens[t].piece == piece) return int(t);
+  return -1;
 }
 
 // Bilinear (half-pixel centres) value of latent map frame `lf` at pixel (x, y).
@@ -46,6 +58,26 @@ float sample(const std::vector<float>& m, const LatentGrid& g, int lf, double x,
 
 int latent_of(int frame, int latent_frames) { return frame <= 0 ? 0 : std::min((frame + 3) / 4, latent_frames - 1); }
 
+// In how many of the frames where the object was found the map's (bilinear) peak lies in its
+// mask: {inside, frames}.
+std::pair<int, int> peaks_inside(const std::vector<float>& map, const LatentGrid& g, const demo::TrackedObject& obj, int H, int W) {
+  int in = 0, n = 0;
+  for (size_t f = 0; f < obj.frames.size(); ++f) {
+    const auto& fo = obj.frames[f];
+    if (!fo.found) continue;
+    int best = 0;
+    float best_v = -1;
+    for (int y = 0; y < H; ++y)
+      for (int x = 0; x < W; ++x) {
+        const float v = sample(map, g, latent_of(int(f), g.frames), x, y, H, W);
+        if (v > best_v) best_v = v, best = y * W + x;
+      }
+    in += fo.mask[size_t(best)];
+    ++n;
+  }
+  return {in, n};
+}
+
 }  // namespace
 
 nlohmann::json evaluate_demo(const EvalOptions& o, std::ostream& log) {
@@ -57,6 +89,8 @@ nlohmann::json evaluate_demo(const EvalOptions& o, std::ostream& log) {
   nlohmann::json out;
   out["prompts"] = nlohmann::json::array();
   int followed = 0, inside = 0, checked = 0, followed_h = 0, inside_h = 0, checked_h = 0;
+  // {inside, frames} of the shape word in block b alone, then in all blocks, then the colour word in all blocks.
+  std::vector<std::pair<int, int>> by_block;
   std::vector<std::vector<uint8_t>> rows;  // picture sheet rows
   int H = 0, W = 0;
   for (size_t i = 0; i < o.prompts.size(); ++i) {
@@ -84,27 +118,26 @@ nlohmann::json evaluate_demo(const EvalOptions& o, std::ostream& log) {
     const bool motion_ok = shape_ok && obj->motion && *obj->motion == want.motion;
     followed += motion_ok;
 
-    // Attention of the shape word.
+    // Attention of the shape word (the tests' measure), and where else it and the colour word
+    // peak: block by block, and over all blocks (which blocks carry the localising maps).
     const RunReader run = RunReader::open(rq.out_dir);
-    int token = -1;
-    for (size_t t = 0; t < run.manifest().tokens.size(); ++t)
-      if (run.manifest().tokens[t].piece == demo::name(want.shape)) token = int(t);
+    const int token = token_of(run, demo::name(want.shape)), colour_token = token_of(run, demo::name(want.colour));
+    const LatentGrid g = run.grid();
     int in = 0, n = 0;
     std::vector<float> map;
     if (token >= 0) map = shape_map(run, token);
-    const LatentGrid g = run.grid();
-    for (int f = 0; obj != nullptr && token >= 0 && f < F; ++f) {
-      const auto& fo = obj->frames[size_t(f)];
-      if (!fo.found) continue;
-      int best = 0;
-      float best_v = -1;
-      for (int y = 0; y < H; ++y)
-        for (int x = 0; x < W; ++x) {
-          const float v = sample(map, g, latent_of(f, g.frames), x, y, H, W);
-          if (v > best_v) best_v = v, best = y * W + x;
-        }
-      in += fo.mask[size_t(best)];
-      ++n;
+    if (obj != nullptr && token >= 0) {
+      std::tie(in, n) = peaks_inside(map, g, *obj, H, W);
+      const int B = run.blocks();
+      by_block.resize(size_t(B) + 2, {0, 0});
+      for (int b = 0; b <= B + 1; ++b) {
+        const bool colour = b == B + 1;
+        if (colour && colour_token < 0) continue;
+        const auto m = colour ? word_map(run, colour_token, 0, B) : b == B ? word_map(run, token, 0, B) : word_map(run, token, b, b + 1);
+        const auto [bi, bn] = peaks_inside(m, g, *obj, H, W);
+        by_block[size_t(b)].first += bi;
+        by_block[size_t(b)].second += bn;
+      }
     }
     inside += in;
     checked += n;
@@ -147,6 +180,21 @@ nlohmann::json evaluate_demo(const EvalOptions& o, std::ostream& log) {
   fmt::print(log, "prompt following {}/{} ({:.0f} %), shape word's attention peak inside the object in {}/{} frames ({:.0f} %)\n",
              followed, o.prompts.size(), 100.0 * out["following"].get<double>(), inside, checked,
              100.0 * out["attention_inside"].get<double>());
+  if (!by_block.empty()) {
+    const size_t B = by_block.size() - 2;
+    std::string line;
+    nlohmann::json blocks = nlohmann::json::array();
+    for (size_t b = 0; b < B; ++b) {
+      line += fmt::format(" b{} {}/{}", b, by_block[b].first, by_block[b].second);
+      blocks.push_back(double(by_block[b].first) / std::max(1, by_block[b].second));
+    }
+    const auto frac = [](const std::pair<int, int>& p) { return double(p.first) / std::max(1, p.second); };
+    out["attention_inside_by_block"] = {{"shape_word", blocks},
+                                        {"shape_word_all_blocks", frac(by_block[B])},
+                                        {"colour_word_all_blocks", frac(by_block[B + 1])}};
+    fmt::print(log, "peak inside, last third of the steps: shape word by block{}; all blocks {}/{}; colour word, all blocks {}/{}\n",
+               line, by_block[B].first, by_block[B].second, by_block[B + 1].first, by_block[B + 1].second);
+  }
   if (!o.sheet.empty() && !rows.empty()) {
     std::ofstream ppm(o.sheet, std::ios::binary);
     ppm << "P6\n" << W * 10 << " " << H * rows.size() << "\n255\n";

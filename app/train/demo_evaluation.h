@@ -30,7 +30,9 @@ struct EvalOptions {
 };
 
 // {"prompts": [...], "following": fraction, "attention_inside": fraction of frames,
-//  "held_out": {"following", "attention_inside"}}
+//  "held_out": {"following", "attention_inside"},
+//  "attention_inside_by_block": {"shape_word": [per block], "shape_word_all_blocks",
+//  "colour_word_all_blocks"}} — the last part says which blocks' maps localise the object.
 nlohmann::json evaluate_demo(const EvalOptions& options, std::ostream& log);
 
 }  // namespace wanattn::train

@@ -453,6 +453,8 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   extra["demo"] = {{"about", "wanattn's built-in demo model: docs/demo-model.md"},
                    {"held_out", held},
                    {"vocabulary", demo::vocabulary()},
+                   {"world", {{"same_colour", demo::SceneOptions{}.same_colour},
+                              {"unnamed_colour", demo::SceneOptions{}.unnamed_colour}}},
                    {"encoder", "fixed: demo_latent_encoder.h (4x4 cell means of frame 4k's RGB and frame 4k-2's grey)"},
                    {"training", {{"seed", o.seed}, {"steps", result.steps_done}, {"stopped_early", result.stopped_early},
                                  {"batch", o.batch}, {"vae_every", o.vae_every}, {"vae_batch", o.vae_batch},

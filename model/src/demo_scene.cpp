@@ -209,7 +209,9 @@ std::string caption(const std::vector<ObjectSpec>& objects) {
   std::string out;
   for (size_t i = 0; i < objects.size(); ++i) {
     if (i > 0) out += " and ";
-    out += fmt::format("a {} {} {}", name(objects[i].colour), name(objects[i].shape), phrase(objects[i].motion));
+    const ObjectSpec& o = objects[i];
+    out += o.colour_named ? fmt::format("a {} {} {}", name(o.colour), name(o.shape), phrase(o.motion))
+                          : fmt::format("a {} {}", name(o.shape), phrase(o.motion));
   }
   return out;
 }
@@ -236,15 +238,14 @@ std::vector<ObjectSpec> parse_caption(std::string_view text) {
     ObjectSpec o;
     if (take() != "a") fail("'a'");
     ++i;
-    bool found = false;
+    o.colour_named = false;
     for (Colour c : kColours)
-      if (take() == name(c)) o.colour = c, found = true;
-    if (!found) fail("a colour");
-    ++i;
-    found = false;
+      if (take() == name(c)) o.colour = c, o.colour_named = true;
+    if (o.colour_named) ++i;
+    bool found = false;
     for (Shape s : kShapes)
       if (take() == name(s)) o.shape = s, found = true;
-    if (!found) fail("a shape");
+    if (!found) fail(o.colour_named ? "a shape" : "a colour or a shape");
     ++i;
     if (take() == "moves") {
       ++i;
@@ -307,16 +308,30 @@ Scene scene_for(const std::vector<ObjectSpec>& specs, Rng& rng, const SceneOptio
 
 Scene sample_scene(Rng& rng, const SceneOptions& opt) {
   const double u = rng.uniform();
-  const int count = u < 0.4 ? 1 : u < 0.8 ? 2 : 3;  // asked; 58 / 35 / 7 % are drawn
+  const int count = u < 0.4 ? 1 : u < 0.8 ? 2 : 3;  // asked; 57 / 36 / 7 % are drawn
   const double w = std::max(opt.aspect, 1.0), h = std::max(1.0 / opt.aspect, 1.0);
   std::vector<SceneObject> objects;
-  std::vector<Colour> used;
+  auto taken = [&](Colour c, Shape s) {
+    return std::any_of(objects.begin(), objects.end(), [&](const SceneObject& o) { return o.spec.colour == c && o.spec.shape == s; });
+  };
   for (int k = 0; k < count; ++k) {
     ObjectSpec s;
-    do s.colour = kColours[size_t(rng.index(int(kColours.size())))];
-    while (std::find(used.begin(), used.end(), s.colour) != used.end());
+    // The colour of an object already there (its shape then differs), or one not used yet.
+    const bool same = !objects.empty() && rng.chance(opt.same_colour);
+    if (same) {
+      s.colour = objects[size_t(rng.index(int(objects.size())))].spec.colour;
+    } else {
+      auto used = [&](Colour c) { return std::any_of(objects.begin(), objects.end(), [&](const SceneObject& o) { return o.spec.colour == c; }); };
+      do s.colour = kColours[size_t(rng.index(int(kColours.size())))];
+      while (used(s.colour));
+    }
+    // A colour with every other shape taken or held out has none left: skip the object.
+    const bool any_shape = std::any_of(kShapes.begin(), kShapes.end(), [&](Shape sh) {
+      return !taken(s.colour, sh) && (opt.allow_held_out || !is_held_out(s.colour, sh));
+    });
+    if (!any_shape) continue;
     do s.shape = kShapes[size_t(rng.index(int(kShapes.size())))];
-    while (!opt.allow_held_out && is_held_out(s.colour, s.shape));
+    while (taken(s.colour, s.shape) || (!opt.allow_held_out && is_held_out(s.colour, s.shape)));
     do s.motion = kMotions[size_t(rng.index(int(kMotions.size())))];
     while (!motion_allowed(s.shape, s.motion));
     // A few tries to find room; an object that finds none is left out of the scene.
@@ -326,10 +341,14 @@ Scene sample_scene(Rng& rng, const SceneOptions& opt) {
       for (const auto& other : objects) ok = ok && !overlaps(o, other, opt.frames);
       if (ok) {
         objects.push_back(o);
-        used.push_back(s.colour);
         break;
       }
     }
+  }
+  // A caption may leave out the colour of an object whose shape no other object has.
+  for (auto& o : objects) {
+    const auto same_shape = std::count_if(objects.begin(), objects.end(), [&](const SceneObject& p) { return p.spec.shape == o.spec.shape; });
+    if (same_shape == 1 && rng.chance(opt.unnamed_colour)) o.spec.colour_named = false;
   }
   return finish(std::move(objects), draw_background(rng), w, h);
 }

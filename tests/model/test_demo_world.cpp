@@ -4,6 +4,7 @@
 // checked here against ground truth, so that a model test failing means the model failed.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <set>
 
 #include "model/demo_detector.h"
@@ -22,33 +23,54 @@ using namespace wanattn::demo;
 TEST_CASE("demo captions: grammar round trip, held-out pairs never sampled, seeded", "[fast]") {
   Rng rng(7);
   std::set<std::string> pairs;
-  int objects = 0;
+  int objects = 0, unnamed = 0, several = 0, shared_colour = 0;
   for (int i = 0; i < 2000; ++i) {
     const Scene s = sample_scene(rng);
     REQUIRE(!s.objects.empty());
     REQUIRE(s.objects.size() <= 3);
-    std::vector<ObjectSpec> specs;
+    std::vector<ObjectSpec> said;  // what the caption says: no colour where none is named
     std::set<Colour> colours;
+    std::set<std::pair<Colour, Shape>> kinds;
     for (const auto& o : s.objects) {
-      specs.push_back(o.spec);
+      ObjectSpec w = o.spec;
+      if (!w.colour_named) w.colour = ObjectSpec{}.colour;
+      said.push_back(w);
       colours.insert(o.spec.colour);
+      kinds.insert({o.spec.colour, o.spec.shape});
       CHECK(!is_held_out(o.spec.colour, o.spec.shape));
       CHECK(motion_allowed(o.spec.shape, o.spec.motion));
       pairs.insert(std::string(name(o.spec.colour)) + " " + name(o.spec.shape));
       ++objects;
+      if (!o.spec.colour_named) {
+        ++unnamed;
+        // Only an object whose shape is alone in the scene goes without its colour.
+        CHECK(std::count_if(s.objects.begin(), s.objects.end(), [&](const SceneObject& p) { return p.spec.shape == o.spec.shape; }) == 1);
+      }
     }
-    CHECK(colours.size() == s.objects.size());  // distinct colours: the detector can tell them apart
-    const bool round_trip = parse_caption(s.caption()) == specs;  // (c10 streams vectors, not ObjectSpec)
+    CHECK(kinds.size() == s.objects.size());  // no two objects the caption could not tell apart
+    several += s.objects.size() > 1;
+    shared_colour += colours.size() < s.objects.size();
+    const bool round_trip = parse_caption(s.caption()) == said;  // (c10 streams vectors, not ObjectSpec)
     CHECK(round_trip);
   }
   CHECK(pairs.size() == 6 * 4 - held_out_combinations().size());  // every other pair is shown
-  CHECK(objects > 2900);  // 1.49 drawn per scene (58 / 35 / 7 % of one / two / three): big objects find no room at times
+  CHECK(objects > 2800);  // ~1.45 drawn per scene: big objects find no room at times
+  CHECK(unnamed > objects / 8);     // ~20 % of the objects with a shape of their own
+  CHECK(unnamed < objects / 4);
+  CHECK(shared_colour > several / 5);  // ~35 % of a later object's colours are taken from one already there
+  CHECK(shared_colour < several / 2);
 
   Rng a(99), b(99);
   CHECK(sample_scene(a).caption() == sample_scene(b).caption());
   CHECK(parse_caption("A  Green triangle MOVES right").front() == ObjectSpec{Colour::Green, Shape::Triangle, Motion::Right});
   CHECK_THROWS_WITH(parse_caption("a green dog moves left"), ContainsSubstring("expected a shape at word 3 ('dog')"));
   CHECK_THROWS_WITH(parse_caption("a red circle moves left but"), ContainsSubstring("'and' or the end"));
+  CHECK_THROWS_WITH(parse_caption("a dog moves left"), ContainsSubstring("expected a colour or a shape at word 2 ('dog')"));
+  const auto bare = parse_caption("a star grows and a red star spins");
+  CHECK_FALSE(bare[0].colour_named);
+  CHECK(bare[0].shape == Shape::Star);
+  CHECK(bare[1].colour_named);
+  CHECK(caption(bare) == "a star grows and a red star spins");
   for (const auto& p : held_out_prompts()) {
     const auto spec = parse_caption(p).front();
     CHECK(is_held_out(spec.colour, spec.shape));
@@ -83,6 +105,7 @@ TEST_CASE("demo renderer + detector: colour, shape and motion of rendered clips 
   Rng rng(2024);
   SceneOptions so;
   so.allow_held_out = true;
+  so.same_colour = 0;  // the detector tells objects apart by colour (as the model tests' prompts do)
   int objects = 0, colour_found = 0, shape_right = 0, motion_right = 0;
   std::vector<std::string> misses;
   for (int i = 0; i < 30; ++i) {

@@ -47,13 +47,16 @@ struct ObjectSpec {
   Colour colour = Colour::Red;
   Shape shape = Shape::Circle;
   Motion motion = Motion::Left;
+  // "a star moves left" names no colour: the object still has one (it is drawn in it), the
+  // caption leaves it open. Parsed from such a caption, `colour` is meaningless.
+  bool colour_named = true;
   bool operator==(const ObjectSpec&) const = default;
 };
 
-// "a red circle moves left and a blue square spins"
+// "a red circle moves left and a blue square spins"; "a star grows" where no colour is named
 std::string caption(const std::vector<ObjectSpec>& objects);
-// The inverse, for prompts in the grammar (case and extra spaces ignored). Throws
-// std::invalid_argument naming the word that does not fit.
+// The inverse, for prompts in the grammar (case and extra spaces ignored; the colour may be
+// left out). Throws std::invalid_argument naming the word that does not fit.
 std::vector<ObjectSpec> parse_caption(std::string_view text);
 // Every word the grammar uses, in a fixed order.
 std::vector<std::string> vocabulary();
@@ -103,10 +106,17 @@ struct SceneOptions {
   int frames = 17;           // the clip's length: trajectories stay inside the frame throughout
   double aspect = 1.0;       // width / height
   bool allow_held_out = false;
+  // So that the shape word, not only the colour, tells objects apart (docs/demo-model.md,
+  // "After stage 6"): a second or third object takes the colour of one already there with
+  // this chance (a shape that one does not have: "a red circle ... and a red star ..."), and
+  // an object whose shape is alone in the scene goes without its colour in the caption with
+  // `unnamed_colour`'s ("a star grows").
+  double same_colour = 0.35;
+  double unnamed_colour = 0.2;
 };
 
-// A random training scene: 1-3 objects with distinct colours, combinations not held out
-// (unless allowed), trajectories that stay in the frame and never overlap.
+// A random training scene: 1-3 objects, no two with the same colour and shape, combinations
+// not held out (unless allowed), trajectories that stay in the frame and never overlap.
 Scene sample_scene(Rng& rng, const SceneOptions& options = {});
 // A scene showing exactly `objects` (positions, sizes and speeds drawn from `rng`).
 Scene scene_for(const std::vector<ObjectSpec>& objects, Rng& rng, const SceneOptions& options = {});
