@@ -57,9 +57,10 @@ for stage in "$@"; do
     umt5)
       $W bench umt5 --runs 20 --warmup 3 --out $T/umt5_cpp.safetensors 2>&1 | tee "$OUT/bench_umt5.log"
       python3 tests/reference/umt5_bench.py $T/umt5_cpp.safetensors --runs 20 --warmup 3 2>&1 | tee "$OUT/ref_umt5.log"
-      # The fp32 residual stream (an option, not the references' numerics), for the row beside it.
+      # The fp32 residual stream (an option, not the references' numerics), for the row beside
+      # it: 2.4e-2 from the references' bf16 output at full size, hence the looser bound.
       $W bench umt5 --runs 5 --warmup 2 --residual fp32 --out $T/umt5_cpp_fp32res.safetensors 2>&1 | tee "$OUT/bench_umt5_fp32res.log"
-      python3 tests/reference/umt5_bench.py $T/umt5_cpp_fp32res.safetensors --runs 5 --warmup 2 2>&1 | tee "$OUT/ref_umt5_fp32res.log" ;;
+      python3 tests/reference/umt5_bench.py $T/umt5_cpp_fp32res.safetensors --runs 5 --warmup 2 --bound 3e-2 2>&1 | tee "$OUT/ref_umt5_fp32res.log" ;;
     umt5load)
       $W bench umt5 --runs 3 --save $T/umt5_xxl_random.safetensors --load $T/umt5_xxl_random.safetensors --load-rounds 3 \
         2>&1 | tee "$OUT/bench_umt5_load.log" ;;

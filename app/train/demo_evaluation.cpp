@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <tuple>
 
 #include "core/half.h"
@@ -96,6 +97,8 @@ nlohmann::json evaluate_demo(const EvalOptions& o, std::ostream& log) {
   for (size_t i = 0; i < o.prompts.size(); ++i) {
     const std::string& prompt = o.prompts[i];
     const demo::ObjectSpec want = demo::parse_caption(prompt).front();
+    // The detector finds objects by colour, and the map's token is the shape word beside it.
+    if (!want.colour_named) throw std::invalid_argument(fmt::format("evaluation prompt '{}': name the first object's colour", prompt));
     GenerateRequest rq;
     rq.prompt = prompt;
     rq.seed = o.seed + i;
@@ -129,7 +132,8 @@ nlohmann::json evaluate_demo(const EvalOptions& o, std::ostream& log) {
     if (obj != nullptr && token >= 0) {
       std::tie(in, n) = peaks_inside(map, g, *obj, H, W);
       const int B = run.blocks();
-      by_block.resize(size_t(B) + 2, {0, 0});
+      if (by_block.empty()) by_block.assign(size_t(B) + 2, {0, 0});
+      if (by_block.size() != size_t(B) + 2) throw std::logic_error("evaluation: runs with different block counts");
       for (int b = 0; b <= B + 1; ++b) {
         const bool colour = b == B + 1;
         if (colour && colour_token < 0) continue;
@@ -182,13 +186,13 @@ nlohmann::json evaluate_demo(const EvalOptions& o, std::ostream& log) {
              100.0 * out["attention_inside"].get<double>());
   if (!by_block.empty()) {
     const size_t B = by_block.size() - 2;
+    const auto frac = [](const std::pair<int, int>& p) { return p.second > 0 ? nlohmann::json(double(p.first) / p.second) : nlohmann::json(); };
     std::string line;
     nlohmann::json blocks = nlohmann::json::array();
     for (size_t b = 0; b < B; ++b) {
       line += fmt::format(" b{} {}/{}", b, by_block[b].first, by_block[b].second);
-      blocks.push_back(double(by_block[b].first) / std::max(1, by_block[b].second));
+      blocks.push_back(frac(by_block[b]));
     }
-    const auto frac = [](const std::pair<int, int>& p) { return double(p.first) / std::max(1, p.second); };
     out["attention_inside_by_block"] = {{"shape_word", blocks},
                                         {"shape_word_all_blocks", frac(by_block[B])},
                                         {"colour_word_all_blocks", frac(by_block[B + 1])}};

@@ -18,6 +18,7 @@
 #include <optional>
 
 #include "graphed_update.h"
+#include "phase_timer.h"
 #include "model/adamw.h"
 #include "model/demo_latent_encoder.h"
 #include "model/demo_render.h"
@@ -54,6 +55,7 @@ constexpr int kCaptionLength = 32;
 // fifth of the budget unused).
 constexpr int kTimingFrom = 10;
 constexpr int kTimingSteps = 40;
+constexpr int kProfileFrom = 50;  // --profile starts after the timed steps
 
 // bf16 autocast on the device for one scope (the forward passes); the cast weights are
 // cached for the scope and dropped at its end, since the optimiser changes them next.
@@ -144,12 +146,14 @@ class Data {
     return s;
   }
 
-  Batch next(int n, const at::Tensor& mean, const at::Tensor& std) {
+  Batch next(int n, const at::Tensor& mean, const at::Tensor& std, PhaseTimer& timer) {
     Batch b;
     b.scenes = scenes(n);
+    timer.mark("data: scenes drawn (host)");
     const auto& s = b.scenes;
     // Only the even frames: all the encoder reads (half the drawing).
     b.latents = (demo::encode_latents_of_even_frames(demo::render_clips(s, o_.frames, o_.height, o_.width, o_.device, 2)) - mean) / std;
+    timer.mark("data: clips rendered + encoded (device)");
     std::vector<int64_t> ids(size_t(n) * kCaptionLength), mask(ids.size(), 0);
     for (int i = 0; i < n; ++i) {
       const bool drop = rng_.chance(o_.caption_dropout);
@@ -159,6 +163,7 @@ class Data {
     }
     b.ids = to_device(at::tensor(ids, at::kLong).view({n, kCaptionLength}), o_.device);
     b.mask = to_device(at::tensor(mask, at::kLong).view({n, kCaptionLength}), o_.device);
+    timer.mark("data: captions tokenized + uploaded");
     return b;
   }
 
@@ -311,6 +316,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   int loss_n = 0, vae_n = 0;
   // Flow matching as Wan trains: x_s = (1 - s) x0 + s eps, the DiT predicts eps - x0 at
   // t = 1000 s. Forward and backward of the DiT and the text encoder; returns the loss.
+  PhaseTimer timer(o.device);
   auto flow_matching_backward = [&](const at::Tensor& latents, const at::Tensor& ids, const at::Tensor& mask,
                                     const at::Tensor& u, const at::Tensor& eps) {
     const at::Tensor sigma = o.shift * u / (1 + (o.shift - 1) * u);
@@ -320,10 +326,13 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
     {
       AutocastScope ac(o.autocast, o.device);
       const WanText txt = dit->prepare_text(text->forward(ids, mask), /*compact=*/true);
+      timer.mark("forward: text encoder + text K/V");
       const at::Tensor v = dit->forward(xt, sigma * 1000, txt);
       loss = at::mse_loss(v.to(at::kFloat), eps - latents);
+      timer.mark("forward: DiT + loss");
     }
     loss.backward();
+    timer.mark("backward: DiT + text encoder");
     return loss.detach();
   };
   // --graph: the update reads static inputs, refilled every step, and leaves its loss and
@@ -374,10 +383,16 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
                  step, total, o.max_minutes);
       break;
     }
-    const Batch b = data.next(o.batch, lat_mean, lat_std);
+    if (o.profile_steps > 0 && !graphed && (step == kProfileFrom || step == kProfileFrom + o.profile_steps)) {
+      timer.set_on(step == kProfileFrom);
+      if (!timer.on()) timer.report(log, o.profile_steps);
+    }
+    timer.restart();
+    const Batch b = data.next(o.batch, lat_mean, lat_std, timer);
     const double lr = schedule(o.lr, step, o.warmup, total);
     const at::Tensor u = at::rand({o.batch}, gen, f32);
     const at::Tensor eps = at::randn(b.latents.sizes(), gen, f32);
+    timer.mark("data: sigma and noise drawn");
     at::Tensor loss;
     if (graphed) {
       if (!st.latents.defined())
@@ -395,6 +410,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
     } else {
       loss = flow_matching_backward(b.latents, b.ids, b.mask, u, eps);
       gnorm = opt.step(lr);
+      timer.mark("AdamW + EMA (DiT + text encoder)");
     }
     loss_sum += loss.detach();
     ++loss_n;
@@ -418,6 +434,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
       vgnorm = vae_opt.step(schedule(o.vae_lr, step, o.warmup, total));
       vae_sum += vl.detach();
       ++vae_n;
+      timer.mark(fmt::format("decoder update (every {} steps, averaged)", o.vae_every));
     }
 
     if ((step + 1) % o.log_every == 0 || step + 1 == total) {
@@ -436,6 +453,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
       loss_n = vae_n = 0;
     }
   }
+  if (timer.on()) timer.report(log, step - kProfileFrom);  // the run ended inside the window
   result.steps_done = step;
   result.seconds = since(t0);
 

@@ -44,6 +44,9 @@ struct TrainOptions {
   // (graphed_update.h): same kernels, so the same numbers as an eager run of this path.
   bool graph = false;
   int graph_eager_steps = 3;
+  // > 0: time the phases of this many steps (phase_timer.h), from step kProfileFrom on (after
+  // the steps a time limit is fitted on), and log the table; eager path only.
+  int profile_steps = 0;
   at::ScalarType weights_dtype = at::kHalf;
   // What the folder's wanattn.json tells `generate` (the demo's settings).
   int default_steps = 20;

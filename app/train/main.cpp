@@ -104,6 +104,9 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--max-minutes", o.max_minutes, "Stop training after this long (0: never)")->capture_default_str();
+  app.add_option("--profile", o.profile_steps,
+                 "Time the phases of N steps from step 50 on (the device drained between them) and log them")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--dtype", dtype, "Stored weights: fp16 or fp32")->check(CLI::IsMember({"fp16", "fp32"}))->capture_default_str();
   app.add_option("--default-steps", o.default_steps, "Sampler steps the folder recommends")->capture_default_str();
   app.add_option("--default-guidance", o.default_guidance, "Guidance the folder recommends")->capture_default_str();

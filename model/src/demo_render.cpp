@@ -73,13 +73,13 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
 
   // One object slot at a time (of every clip): its parameters per frame, then coverage.
   for (size_t k = 0; k < K; ++k) {
-    // Per clip: cx, cy, r, angle for every frame, then shape, present, r, g, b.
-    std::vector<float> par(size_t(B) * (4 * F + 5), 0.0f);
+    // Per clip: cx, cy, r, angle for every frame, then r, g, b (zero where no object is).
+    std::vector<float> par(size_t(B) * (4 * F + 3), 0.0f);
     for (int64_t b = 0; b < B; ++b) {
       const auto& objs = scenes[size_t(b)].objects;
       if (k >= objs.size()) continue;
       const SceneObject& o = objs[k];
-      float* p = par.data() + b * (4 * F + 5);
+      float* p = par.data() + b * (4 * F + 3);
       for (int64_t f = 0; f < F; ++f) {
         const int t = int(f) * frame_step;  // the video frame
         p[f] = float(o.x(t) * W);
@@ -88,24 +88,43 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
         p[3 * F + f] = float(o.angle(t));
       }
       const auto c = rgb(o.spec.colour);
-      p[4 * F] = float(int(o.spec.shape));
-      p[4 * F + 1] = 1.0f;
-      for (int i = 0; i < 3; ++i) p[4 * F + 2 + i] = c[size_t(i)];
+      for (int i = 0; i < 3; ++i) p[4 * F + i] = c[size_t(i)];
     }
-    const at::Tensor pt = to_device(at::tensor(par, cpu).view({B, 4 * F + 5}), device);
+    const at::Tensor pt = to_device(at::tensor(par, cpu).view({B, 4 * F + 3}), device);
     auto v = [&](int i) { return pt.narrow(1, i * F, F).reshape({B, F, 1, 1}); };
-    const at::Tensor dx = px - v(0), dy = py - v(1), rr = v(2);                 // [B, F, H, W]
-    const at::Tensor rho = at::sqrt(dx * dx + dy * dy);
-    const at::Tensor theta = at::atan2(dy, dx) - v(3);
-    const at::Tensor s = pt.select(1, 4 * F).view({B, 1, 1, 1});
-    const at::Tensor present = pt.select(1, 4 * F + 1).view({B, 1, 1, 1});
-    const at::Tensor colour = pt.narrow(1, 4 * F + 2, 3).reshape({B, 3, 1, 1, 1});
-    // Rotation 0: triangle and star point up, the square sits on an edge.
-    at::Tensor d = at::where(s == float(int(Shape::Circle)), rho - rr,
-                             at::where(s == float(int(Shape::Square)), polygon_distance(rho, theta, rr, 4, -std::numbers::pi / 4),
-                                       at::where(s == float(int(Shape::Triangle)), polygon_distance(rho, theta, rr, 3, -std::numbers::pi / 2),
-                                                 star_distance(rho, theta, rr, -std::numbers::pi / 2))));
-    const at::Tensor alpha = ((0.5 - d).clamp(0, 1) * present).unsqueeze(1);  // [B, 1, F, H, W]
+    const at::Tensor colour = pt.narrow(1, 4 * F, 3).reshape({B, 3, 1, 1, 1});
+    // Coverage, each clip's object by its own shape's distance only: the clips are grouped
+    // by the shape in this slot (one upload of their indices), so no pixel pays for the
+    // three shapes it is not. Clips without an object here keep coverage 0.
+    std::vector<int64_t> order;
+    std::vector<size_t> starts{0};
+    for (Shape shape : kShapes) {
+      for (int64_t b = 0; b < B; ++b) {
+        const auto& objs = scenes[size_t(b)].objects;
+        if (k < objs.size() && objs[k].spec.shape == shape) order.push_back(b);
+      }
+      starts.push_back(order.size());
+    }
+    at::Tensor alpha = at::zeros({B, F, H, W}, dev);
+    const at::Tensor all_idx = order.empty() ? at::Tensor() : to_device(at::tensor(order, at::kLong), device);
+    for (size_t si = 0; si < kShapes.size(); ++si) {
+      const int64_t n = int64_t(starts[si + 1] - starts[si]);
+      if (n == 0) continue;
+      const at::Tensor idx = all_idx.narrow(0, int64_t(starts[si]), n);
+      auto w = [&](int i) { return v(i).index_select(0, idx); };
+      const at::Tensor dx = px - w(0), dy = py - w(1), rr = w(2);  // [n, F, H, W]
+      const at::Tensor rho = at::sqrt(dx * dx + dy * dy);
+      // Rotation 0: triangle and star point up, the square sits on an edge.
+      at::Tensor d;
+      switch (kShapes[si]) {
+        case Shape::Circle: d = rho - rr; break;
+        case Shape::Square: d = polygon_distance(rho, at::atan2(dy, dx) - w(3), rr, 4, -std::numbers::pi / 4); break;
+        case Shape::Triangle: d = polygon_distance(rho, at::atan2(dy, dx) - w(3), rr, 3, -std::numbers::pi / 2); break;
+        case Shape::Star: d = star_distance(rho, at::atan2(dy, dx) - w(3), rr, -std::numbers::pi / 2); break;
+      }
+      alpha.index_copy_(0, idx, (0.5 - d).clamp(0, 1));
+    }
+    alpha = alpha.unsqueeze(1);  // [B, 1, F, H, W]
     img = img + (colour - img) * alpha;
   }
   return img * 2 - 1;

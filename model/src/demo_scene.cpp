@@ -317,7 +317,7 @@ Scene sample_scene(Rng& rng, const SceneOptions& opt) {
   for (int k = 0; k < count; ++k) {
     ObjectSpec s;
     // The colour of an object already there (its shape then differs), or one not used yet.
-    const bool same = !objects.empty() && rng.chance(opt.same_colour);
+    const bool same = !objects.empty() && opt.same_colour > 0 && rng.chance(opt.same_colour);  // 0: no draw, the old world
     if (same) {
       s.colour = objects[size_t(rng.index(int(objects.size())))].spec.colour;
     } else {
@@ -348,7 +348,7 @@ Scene sample_scene(Rng& rng, const SceneOptions& opt) {
   // A caption may leave out the colour of an object whose shape no other object has.
   for (auto& o : objects) {
     const auto same_shape = std::count_if(objects.begin(), objects.end(), [&](const SceneObject& p) { return p.spec.shape == o.spec.shape; });
-    if (same_shape == 1 && rng.chance(opt.unnamed_colour)) o.spec.colour_named = false;
+    if (same_shape == 1 && opt.unnamed_colour > 0 && rng.chance(opt.unnamed_colour)) o.spec.colour_named = false;
   }
   return finish(std::move(objects), draw_background(rng), w, h);
 }

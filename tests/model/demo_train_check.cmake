@@ -1,10 +1,11 @@
 # ctest demo_train_tiny_cpu: wanattn-train-demo end to end at a tiny size on the CPU (every
 # phase: tokenizer, latent statistics, training, export, evaluation through the pipeline),
 # twice with one seed: the exported weights must be bit-identical; then `wanattn generate`
-# runs on the folder it wrote. Arguments: -DTRAINER= -DWANATTN= -DDIR=
-set(args --device cpu --seed 3 --steps 6 --batch 2 --vae-batch 1 --vae-every 2 --warmup 2 --log-every 3
-         --size 64x64 --frames 9 --dim 32 --ffn 48 --heads 2 --layers 2 --text-dim 16 --text-layers 1
-         --vae-base 4 --eval-steps 2)
+# runs on the folder it wrote; then --profile logs its table of phases and leaves the weights
+# as a run without it. Arguments: -DTRAINER= -DWANATTN= -DDIR=
+set(tiny --device cpu --seed 3 --batch 2 --vae-batch 1 --vae-every 2 --warmup 2
+         --size 64x64 --frames 9 --dim 32 --ffn 48 --heads 2 --layers 2 --text-dim 16 --text-layers 1 --vae-base 4)
+set(args ${tiny} --steps 6 --log-every 3 --eval-steps 2)
 foreach(run a b)
   file(REMOVE_RECURSE ${DIR}/${run})
   execute_process(COMMAND ${TRAINER} --out ${DIR}/${run} ${args} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -30,5 +31,33 @@ execute_process(COMMAND ${WANATTN} generate --model ${DIR}/a/model --prompt "a r
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0 OR NOT EXISTS ${DIR}/gen/attention.npy)
   message(FATAL_ERROR "wanattn generate on the trained folder failed (${rc}):\n${out}\n${err}")
+endif()
+# --profile (from step 50 on) drains the device between phases: same weights, and its table.
+foreach(run plain profiled)
+  set(extra "")
+  if(run STREQUAL profiled)
+    set(extra --profile 2)
+  endif()
+  file(REMOVE_RECURSE ${DIR}/${run})
+  execute_process(COMMAND ${TRAINER} --out ${DIR}/${run} ${tiny} --steps 52 --log-every 26 --eval-steps 1 ${extra}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out_${run} ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "wanattn-train-demo ${extra} failed (${rc}):\n${out_${run}}\n${err}")
+  endif()
+  file(READ ${DIR}/${run}/eval.json summary)
+  string(JSON digest_${run} GET "${summary}" weights_digest)
+endforeach()
+if(NOT digest_plain STREQUAL digest_profiled)
+  message(FATAL_ERROR "--profile changed the weights: ${digest_plain} vs ${digest_profiled}")
+endif()
+foreach(phase "profile over 2 steps" "forward: DiT + loss" "backward: DiT + text encoder" "AdamW + EMA" "decoder update")
+  string(FIND "${out_profiled}" "${phase}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "--profile logged no '${phase}':\n${out_profiled}")
+  endif()
+endforeach()
+string(FIND "${out_plain}" "profile over" at)
+if(NOT at EQUAL -1)
+  message(FATAL_ERROR "a run without --profile logged a profile:\n${out_plain}")
 endif()
 message(STATUS "weights digest ${digest_a} twice; generate: ${out}")

@@ -48,9 +48,12 @@ struct ObjectSpec {
   Shape shape = Shape::Circle;
   Motion motion = Motion::Left;
   // "a star moves left" names no colour: the object still has one (it is drawn in it), the
-  // caption leaves it open. Parsed from such a caption, `colour` is meaningless.
+  // caption leaves it open. Parsed from such a caption, `colour` is meaningless (and ignored
+  // by ==).
   bool colour_named = true;
-  bool operator==(const ObjectSpec&) const = default;
+  bool operator==(const ObjectSpec& o) const {
+    return colour_named == o.colour_named && (!colour_named || colour == o.colour) && shape == o.shape && motion == o.motion;
+  }
 };
 
 // "a red circle moves left and a blue square spins"; "a star grows" where no colour is named
@@ -110,7 +113,7 @@ struct SceneOptions {
   // "After stage 6"): a second or third object takes the colour of one already there with
   // this chance (a shape that one does not have: "a red circle ... and a red star ..."), and
   // an object whose shape is alone in the scene goes without its colour in the caption with
-  // `unnamed_colour`'s ("a star grows").
+  // `unnamed_colour`'s ("a star grows"). Both 0: the world of stages 3-6, draw for draw.
   double same_colour = 0.35;
   double unnamed_colour = 0.2;
 };

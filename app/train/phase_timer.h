@@ -1,0 +1,66 @@
+// --profile: where a training step's time goes. Between two marks the device is drained, so
+// each phase gets the host and device time it takes alone; the phases then add up to more
+// than an unprofiled step, whose host work (drawing scenes, tokenizing) overlaps the device's.
+#pragma once
+#include <ATen/Context.h>
+#include <c10/core/Device.h>
+#include <c10/cuda/CUDAFunctions.h>
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include <chrono>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace wanattn::train {
+
+class PhaseTimer {
+ public:
+  explicit PhaseTimer(at::Device device) : device_(device) {}
+
+  bool on() const { return on_; }
+  // Starts (or stops) timing; marks are ignored while off.
+  void set_on(bool on) {
+    on_ = on;
+    restart();
+  }
+  // The time since the last mark (or restart) goes to `phase`.
+  void mark(const std::string& phase) {
+    if (!on_) return;
+    drain();
+    const auto now = Clock::now();
+    if (!ms_.count(phase)) order_.push_back(phase);
+    ms_[phase] += std::chrono::duration<double, std::milli>(now - last_).count();
+    last_ = now;
+  }
+  // A new step: what happened since the last mark (logging, say) is not counted.
+  void restart() {
+    if (!on_) return;
+    drain();
+    last_ = Clock::now();
+  }
+  // Mean milliseconds per step of every phase, in the order first marked.
+  void report(std::ostream& log, int steps) const {
+    double total = 0;
+    for (const auto& p : order_) total += ms_.at(p);
+    fmt::print(log, "profile over {} steps (device drained between phases):\n", steps);
+    for (const auto& p : order_)
+      fmt::print(log, "  {:<44} {:8.2f} ms/step  {:5.1f} %\n", p, ms_.at(p) / steps, 100 * ms_.at(p) / std::max(total, 1e-9));
+    fmt::print(log, "  {:<44} {:8.2f} ms/step\n", "sum", total / steps);
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  void drain() const {
+    if (device_.is_cuda()) c10::cuda::device_synchronize();
+  }
+  at::Device device_;
+  bool on_ = false;
+  Clock::time_point last_;
+  std::map<std::string, double> ms_;
+  std::vector<std::string> order_;
+};
+
+}  // namespace wanattn::train
