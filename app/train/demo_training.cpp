@@ -17,14 +17,13 @@
 #include <memory>
 #include <optional>
 
+#include "demo_batches.h"
 #include "graphed_update.h"
 #include "phase_timer.h"
 #include "model/adamw.h"
-#include "model/demo_latent_encoder.h"
 #include "model/demo_render.h"
 #include "model/demo_scene.h"
 #include "model/demo_tokenizer.h"
-#include "model/small_tensor.h"
 #include "model/t5_tokenizer.h"
 #include "model/umt5_encoder.h"
 #include "model/wan_folder_writer.h"
@@ -44,11 +43,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// Captions are short: 32 positions hold three objects (17 pieces) + EOS. UMT5 masks the
-// padding keys and its position bias is relative, so the real rows equal what the pipeline's
-// 512-position encoding gives; the DiT pads the context to 512 rows itself.
-constexpr int kCaptionLength = 32;
 
 // Under a time limit, steps kTimingFrom..kTimingSteps are timed to fix the schedule's
 // length (the first ones pay for allocations and kernel selection: timing them left a
@@ -125,70 +119,6 @@ std::string digest(const std::vector<torch::nn::Module*>& modules, at::ScalarTyp
       for (size_t i = 0; i < size_t(t.nbytes()); ++i) h = (h ^ b[i]) * 1099511628211ull;
     }
   return fmt::format("{:016x}", h);
-}
-
-struct Batch {
-  std::vector<demo::Scene> scenes;
-  at::Tensor latents;  // [B, 16, F', h, w], normalised
-  at::Tensor ids, mask;  // [B, 32]
-};
-
-class Data {
- public:
-  Data(const TrainOptions& o, const T5Tokenizer& tok, uint64_t seed) : o_(o), tok_(tok), rng_(seed) {}
-
-  std::vector<demo::Scene> scenes(int n) {
-    demo::SceneOptions so;
-    so.frames = o_.frames;
-    so.aspect = double(o_.width) / o_.height;
-    std::vector<demo::Scene> s;
-    for (int i = 0; i < n; ++i) s.push_back(demo::sample_scene(rng_, so));
-    return s;
-  }
-
-  Batch next(int n, const at::Tensor& mean, const at::Tensor& std, PhaseTimer& timer) {
-    Batch b;
-    b.scenes = scenes(n);
-    timer.mark("data: scenes drawn (host)");
-    const auto& s = b.scenes;
-    // Only the even frames: all the encoder reads (half the drawing).
-    b.latents = (demo::encode_latents_of_even_frames(demo::render_clips(s, o_.frames, o_.height, o_.width, o_.device, 2)) - mean) / std;
-    timer.mark("data: clips rendered + encoded (device)");
-    std::vector<int64_t> ids(size_t(n) * kCaptionLength), mask(ids.size(), 0);
-    for (int i = 0; i < n; ++i) {
-      const bool drop = rng_.chance(o_.caption_dropout);
-      const TokenizedPrompt t = tok_.encode(drop ? "" : s[size_t(i)].caption(), kCaptionLength);
-      std::copy(t.ids.begin(), t.ids.end(), ids.begin() + i * kCaptionLength);
-      std::fill_n(mask.begin() + i * kCaptionLength, t.real_tokens(), 1);
-    }
-    b.ids = to_device(at::tensor(ids, at::kLong).view({n, kCaptionLength}), o_.device);
-    b.mask = to_device(at::tensor(mask, at::kLong).view({n, kCaptionLength}), o_.device);
-    timer.mark("data: captions tokenized + uploaded");
-    return b;
-  }
-
- private:
-  const TrainOptions& o_;
-  const T5Tokenizer& tok_;
-  demo::Rng rng_;
-};
-
-// Per-channel mean and std of the encoder's latents over clips of the world (their own seed).
-std::pair<at::Tensor, at::Tensor> latent_statistics(const TrainOptions& o, uint64_t seed) {
-  demo::Rng rng(seed);
-  demo::SceneOptions so;
-  so.frames = o.frames;
-  so.aspect = double(o.width) / o.height;
-  std::vector<at::Tensor> z;
-  for (int chunk = 0; chunk < 8; ++chunk) {
-    std::vector<demo::Scene> s;
-    for (int i = 0; i < 32; ++i) s.push_back(demo::sample_scene(rng, so));
-    z.push_back(demo::encode_latents(demo::render_clips(s, o.frames, o.height, o.width, o.device)).to(at::kDouble));
-  }
-  const at::Tensor all = at::cat(z).transpose(0, 1).flatten(1);  // [16, N]
-  const at::Tensor mean = all.mean(1);
-  const at::Tensor std = (all - mean.unsqueeze(1)).pow(2).mean(1).sqrt().clamp_min(1e-3);
-  return {mean.to(at::kCPU), std.to(at::kCPU)};
 }
 
 // Copies every parameter of a folder's parts (read by the ordinary loaders) into the models
@@ -307,7 +237,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   add_module(vae_opt, *vae, 0.0);
 
   // 4. The loop.
-  Data data(o, tokenizer, o.seed);
+  DemoBatches data(o, tokenizer, o.seed);
   at::Generator gen = seeded_generator(o.device, o.seed + 4);
   std::ofstream curve(out / "curve.csv");
   curve << "step,seconds,loss,vae_l1,lr,grad_norm,vae_grad_norm\n";
@@ -317,6 +247,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   // Flow matching as Wan trains: x_s = (1 - s) x0 + s eps, the DiT predicts eps - x0 at
   // t = 1000 s. Forward and backward of the DiT and the text encoder; returns the loss.
   PhaseTimer timer(o.device);
+  const std::string decoder_phase = fmt::format("decoder update (every {} steps, averaged)", o.vae_every);
   auto flow_matching_backward = [&](const at::Tensor& latents, const at::Tensor& ids, const at::Tensor& mask,
                                     const at::Tensor& u, const at::Tensor& eps) {
     const at::Tensor sigma = o.shift * u / (1 + (o.shift - 1) * u);
@@ -434,7 +365,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
       vgnorm = vae_opt.step(schedule(o.vae_lr, step, o.warmup, total));
       vae_sum += vl.detach();
       ++vae_n;
-      timer.mark(fmt::format("decoder update (every {} steps, averaged)", o.vae_every));
+      timer.mark(decoder_phase);
     }
 
     if ((step + 1) % o.log_every == 0 || step + 1 == total) {

@@ -9,9 +9,11 @@
 #include <fmt/ostream.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace wanattn::train {
@@ -27,12 +29,16 @@ class PhaseTimer {
     restart();
   }
   // The time since the last mark (or restart) goes to `phase`.
-  void mark(const std::string& phase) {
+  void mark(std::string_view phase) {
     if (!on_) return;
     drain();
     const auto now = Clock::now();
-    if (!ms_.count(phase)) order_.push_back(phase);
-    ms_[phase] += std::chrono::duration<double, std::milli>(now - last_).count();
+    auto it = ms_.find(phase);
+    if (it == ms_.end()) {
+      it = ms_.emplace(std::string(phase), 0.0).first;
+      order_.emplace_back(phase);
+    }
+    it->second += std::chrono::duration<double, std::milli>(now - last_).count();
     last_ = now;
   }
   // A new step: what happened since the last mark (logging, say) is not counted.
@@ -59,7 +65,7 @@ class PhaseTimer {
   at::Device device_;
   bool on_ = false;
   Clock::time_point last_;
-  std::map<std::string, double> ms_;
+  std::map<std::string, double, std::less<>> ms_;  // less<>: looked up by string_view
   std::vector<std::string> order_;
 };
 

@@ -325,7 +325,8 @@ Scene sample_scene(Rng& rng, const SceneOptions& opt) {
       do s.colour = kColours[size_t(rng.index(int(kColours.size())))];
       while (used(s.colour));
     }
-    // A colour with every other shape taken or held out has none left: skip the object.
+    // A colour with every shape taken or held out would have none left (not with three
+    // objects, four shapes and one held-out pair per colour; this keeps the loop below finite).
     const bool any_shape = std::any_of(kShapes.begin(), kShapes.end(), [&](Shape sh) {
       return !taken(s.colour, sh) && (opt.allow_held_out || !is_held_out(s.colour, sh));
     });
