@@ -14,6 +14,7 @@
 #include <iostream>
 #include <torch/torch.h>
 
+#include "demo_batches.h"
 #include "demo_diagnose.h"
 #include "demo_evaluation.h"
 #include "demo_training.h"
@@ -42,9 +43,7 @@ class Tee : public std::streambuf {
 void write_data_sheet(const wanattn::train::TrainOptions& o, int n, const std::string& path, std::ostream& log) {
   using namespace wanattn;
   demo::Rng rng(o.seed);
-  demo::SceneOptions so;
-  so.frames = o.frames;
-  so.aspect = double(o.width) / o.height;
+  const demo::SceneOptions so = train::scene_options(o);  // the training stream's world
   std::ofstream ppm(path, std::ios::binary);
   ppm << "P6\n" << o.width * 5 << " " << o.height * n << "\n255\n";
   for (int i = 0; i < n; ++i) {

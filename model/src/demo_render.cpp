@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -34,6 +35,21 @@ at::Tensor star_distance(const at::Tensor& rho, const at::Tensor& theta, const a
   const double ex = kStarInner * std::cos(half) - 1.0, ey = kStarInner * std::sin(half);
   const double len = std::hypot(ex, ey), nx = ey / len, ny = -ex / len;
   return nx * (rho * at::cos(b) - r) + ny * (rho * at::sin(b));
+}
+
+// The largest distance from the edge inside the shape, per unit circumradius: the circle's
+// radius, the polygons' apothem cos(pi / n), the star's centre's distance to its edge lines.
+double deepest_inside(Shape shape) {
+  switch (shape) {
+    case Shape::Circle: return 1.0;
+    case Shape::Square: return std::cos(std::numbers::pi / 4);
+    case Shape::Triangle: return std::cos(std::numbers::pi / 3);
+    case Shape::Star: {
+      const double half = std::numbers::pi / 5, ex = kStarInner * std::cos(half) - 1.0, ey = kStarInner * std::sin(half);
+      return ey / std::hypot(ex, ey);  // the edge normal's x: at the centre d = -nx r
+    }
+  }
+  return 1.0;
 }
 
 }  // namespace
@@ -73,13 +89,15 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
 
   // One object slot at a time (of every clip): its parameters per frame, then coverage.
   for (size_t k = 0; k < K; ++k) {
-    // Per clip: cx, cy, r, angle for every frame, then r, g, b (zero where no object is).
-    std::vector<float> par(size_t(B) * (4 * F + 3), 0.0f);
+    // Per clip: cx, cy, r, angle for every frame, then r, g, b and the shading (zero where
+    // no object is).
+    const int64_t P = 4 * F + 4;
+    std::vector<float> par(size_t(B * P), 0.0f);
     for (int64_t b = 0; b < B; ++b) {
       const auto& objs = scenes[size_t(b)].objects;
       if (k >= objs.size()) continue;
       const SceneObject& o = objs[k];
-      float* p = par.data() + b * (4 * F + 3);
+      float* p = par.data() + b * P;
       for (int64_t f = 0; f < F; ++f) {
         const int t = int(f) * frame_step;  // the video frame
         p[f] = float(o.x(t) * W);
@@ -89,8 +107,9 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
       }
       const auto c = rgb(o.spec.colour);
       for (int i = 0; i < 3; ++i) p[4 * F + i] = c[size_t(i)];
+      p[4 * F + 3] = float(scenes[size_t(b)].shading);
     }
-    const at::Tensor pt = to_device(at::tensor(par, cpu).view({B, 4 * F + 3}), device);
+    const at::Tensor pt = to_device(at::tensor(par, cpu).view({B, P}), device);
     auto v = [&](int i) { return pt.narrow(1, i * F, F).reshape({B, F, 1, 1}); };
     const at::Tensor colour = pt.narrow(1, 4 * F, 3).reshape({B, 3, 1, 1, 1});
     // Coverage, each clip's object by its own shape's distance only: the clips are grouped
@@ -105,7 +124,8 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
       }
       starts.push_back(order.size());
     }
-    at::Tensor alpha = at::zeros({B, F, H, W}, dev);
+    at::Tensor alpha = at::zeros({B, F, H, W}, dev), light = at::ones({B, F, H, W}, dev);
+    const bool shaded = std::any_of(scenes.begin(), scenes.end(), [](const Scene& s) { return s.shading != 0; });
     const at::Tensor all_idx = order.empty() ? at::Tensor() : to_device(at::tensor(order, at::kLong), device);
     for (size_t si = 0; si < kShapes.size(); ++si) {
       const int64_t n = int64_t(starts[si + 1] - starts[si]);
@@ -123,9 +143,17 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
         case Shape::Star: d = star_distance(rho, at::atan2(dy, dx) - w(3), rr, -std::numbers::pi / 2); break;
       }
       alpha.index_copy_(0, idx, (0.5 - d).clamp(0, 1));
+      // Brightness 1 - shading at the edge up to 1 at the deepest inside point (the centre,
+      // or the ridges where two edges are equally near): a pyramid whose creases, like the
+      // outline, differ from shape to shape.
+      if (shaded) {
+        const at::Tensor depth = (-d / (rr * deepest_inside(kShapes[si]))).clamp(0, 1);
+        const at::Tensor shading = pt.narrow(1, 4 * F + 3, 1).index_select(0, idx).view({n, 1, 1, 1});
+        light.index_copy_(0, idx, 1 - shading * (1 - depth));
+      }
     }
     alpha = alpha.unsqueeze(1);  // [B, 1, F, H, W]
-    img = img + (colour - img) * alpha;
+    img = img + (colour * light.unsqueeze(1) - img) * alpha;
   }
   return img * 2 - 1;
 }

@@ -113,14 +113,14 @@ Background draw_background(Rng& rng) {
 }
 
 // Positions in short-side units -> fractions of width and height.
-Scene finish(std::vector<SceneObject> objects, Background bg, double w, double h) {
+Scene finish(std::vector<SceneObject> objects, Background bg, double w, double h, double shading) {
   for (auto& o : objects) {
     o.x0 /= w;
     o.vx /= w;
     o.y0 /= h;
     o.vy /= h;
   }
-  return Scene{std::move(objects), bg};
+  return Scene{std::move(objects), bg, shading};
 }
 
 }  // namespace
@@ -301,7 +301,7 @@ Scene scene_for(const std::vector<ObjectSpec>& specs, Rng& rng, const SceneOptio
       if (!ok) break;
       objects.push_back(o);
     }
-    if (ok) return finish(std::move(objects), draw_background(rng), w, h);
+    if (ok) return finish(std::move(objects), draw_background(rng), w, h, opt.shading);
   }
   throw std::invalid_argument(fmt::format("could not place '{}' without overlaps", caption(specs)));
 }
@@ -351,7 +351,7 @@ Scene sample_scene(Rng& rng, const SceneOptions& opt) {
     const auto same_shape = std::count_if(objects.begin(), objects.end(), [&](const SceneObject& p) { return p.spec.shape == o.spec.shape; });
     if (same_shape == 1 && opt.unnamed_colour > 0 && rng.chance(opt.unnamed_colour)) o.spec.colour_named = false;
   }
-  return finish(std::move(objects), draw_background(rng), w, h);
+  return finish(std::move(objects), draw_background(rng), w, h, opt.shading);
 }
 
 }  // namespace wanattn::demo

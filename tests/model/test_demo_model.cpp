@@ -9,9 +9,11 @@
 #include <torch/torch.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "core/render/heatmap.h"
 #include "core/render/look.h"
@@ -51,7 +53,17 @@ struct Judged {
   std::string prompt, seen;
   bool followed = false;  // asked colour + shape + motion (first object of the prompt)
   int inside = 0, frames = 0;
+  std::vector<float> off;  // per judged frame: the peak's distance from the object, pixels (0 inside)
 };
+
+// How far p lies from the mask's nearest pixel (0 inside): a miss by a pixel at the outline
+// and one at the other object read differently in the report.
+float distance_from(const std::vector<uint8_t>& mask, int H, int W, cv::Point2d p) {
+  const cv::Mat outside = cv::Mat(H, W, CV_8U, const_cast<uint8_t*>(mask.data())) == 0;
+  cv::Mat dist;
+  cv::distanceTransform(outside, dist, cv::DIST_L2, cv::DIST_MASK_PRECISE);
+  return dist.at<float>(int(p.y), int(p.x));
+}
 
 // Where the studio would draw the map's peak at video frame f: the centroid of the brightest
 // pixels of the upsampled 8-bit map.
@@ -106,6 +118,7 @@ Judged judge(WanPipeline& pipeline, const std::string& prompt, uint64_t seed, co
     if (!fo.found) continue;
     const cv::Point2d p = peak(lm, f, cv::Size(W, H), look);
     j.inside += fo.mask[size_t(int(p.y) * W + int(p.x))];
+    j.off.push_back(distance_from(fo.mask, H, W, p));
     ++j.frames;
   }
   return j;
@@ -113,9 +126,11 @@ Judged judge(WanPipeline& pipeline, const std::string& prompt, uint64_t seed, co
 
 std::string report(const std::vector<Judged>& all) {
   std::string s;
-  for (const auto& j : all)
+  for (const auto& j : all) {
     s += fmt::format("\n  {:<60} saw {:<28} {}  peak inside {}/{}", j.prompt, j.seen.empty() ? "nothing" : j.seen,
                      j.followed ? "ok" : "--", j.inside, j.frames);
+    if (j.inside < j.frames) s += fmt::format(", off by {:.0f} px", fmt::join(j.off, " "));
+  }
   return s;
 }
 

@@ -165,6 +165,35 @@ TEST_CASE("demo renderer: clip layout, range, and a mask that matches the object
   CHECK(f.mask[size_t(int(f.cy) * 96 + int(f.cx))] == 1);
 }
 
+TEST_CASE("demo renderer: shading darkens each shape from its deepest point to its edge; 0 keeps it flat", "[fast]") {
+  torch::NoGradGuard no_grad;
+  for (Shape shape : kShapes) {
+    Rng rng(7);
+    SceneOptions so;
+    so.shading = 0.4;
+    Scene s = scene_for({{Colour::Red, shape, Motion::Up}}, rng, so);
+    REQUIRE(s.shading == 0.4);
+    const at::Tensor shaded = (render_clips({s}, 9, 64, 96, at::kCPU)[0][0][4] + 1) / 2;  // red channel, frame 4
+    s.shading = 0;
+    const at::Tensor flat = (render_clips({s}, 9, 64, 96, at::kCPU)[0][0][4] + 1) / 2;
+    const float red = rgb(Colour::Red)[0];
+    const at::Tensor inside = flat > red - 1e-4;  // fully covered pixels: the flat colour exactly
+    REQUIRE(inside.sum().item<int64_t>() > 100);
+    const at::Tensor ratio = shaded.masked_select(inside) / red;
+    INFO(name(shape));
+    CHECK(ratio.max().item<float>() > 0.9f);     // the centre or the ridges: near full brightness
+    CHECK(ratio.min().item<float>() < 0.66f);    // the first covered pixels: about 1 - 0.4
+    CHECK(ratio.min().item<float>() >= 0.6f - 1e-4f);
+    CHECK((ratio > 0.99f).sum().item<int64_t>() < ratio.numel() / 20);  // a peak or creases, no plateau
+    // Where the object does not reach, the background is untouched.
+    Scene empty = s;
+    empty.objects.clear();
+    const at::Tensor bg = (render_clips({empty}, 9, 64, 96, at::kCPU)[0][0][4] + 1) / 2;
+    const at::Tensor uncovered = flat == bg;
+    CHECK(at::equal(shaded.masked_select(uncovered), bg.masked_select(uncovered)));
+  }
+}
+
 TEST_CASE("demo encoder: latent layout is Wan's (1 + 4n frames, x8), cells as pixel_unshuffle", "[fast]") {
   torch::NoGradGuard no_grad;
   // A clip whose every frame f is the constant colour (0.1 f, -0.2, 0.3): latent frame k

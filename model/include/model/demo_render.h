@@ -2,7 +2,8 @@
 // the training program renders every batch on the GPU as it goes, the tests on the CPU.
 // Each shape is a signed distance in pixels (exact along the edges, from a polar fold for
 // the polygons and the star), turned into coverage over one pixel (anti-aliased edges), and
-// composited in object order over the background. Deterministic: no randomness here.
+// composited in object order over the background; with Scene::shading the object's colour
+// darkens towards its edge by the same distance. Deterministic: no randomness here.
 #pragma once
 #include <ATen/ATen.h>
 

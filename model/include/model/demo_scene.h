@@ -88,6 +88,10 @@ struct Background {
 struct Scene {
   std::vector<SceneObject> objects;  // drawn in this order (they do not overlap)
   Background background;
+  // How much darker an object's edge is than its core (0: flat, the world of stages 1-7):
+  // brightness ramps with the distance from the edge up to the shape's centre or ridges,
+  // so an object's inside, not only its outline, differs from shape to shape (demo_render.h).
+  double shading = 0;
   std::string caption() const;
 };
 
@@ -116,6 +120,11 @@ struct SceneOptions {
   // `unnamed_colour`'s ("a star grows"). Both 0: the world of stages 3-6, draw for draw.
   double same_colour = 0.35;
   double unnamed_colour = 0.2;
+  // Scene::shading of every scene (no random draw: 0 gives the world of stages 1-7 exactly).
+  // Since stage 8: in a flat shape only the outline depends on the shape, so the shape
+  // word's map lit the outline and the inside attended to the colour (docs/demo-model.md,
+  // "After stage 7").
+  double shading = 0.4;
 };
 
 // A random training scene: 1-3 objects, no two with the same colour and shape, combinations
