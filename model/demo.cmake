@@ -9,6 +9,7 @@ target_sources(wanattn_model PRIVATE
   src/demo_detector.cpp
   src/demo_model.cpp
   src/wan_train_init.cpp
+  src/wan_block_growth.cpp
   src/adamw.cpp
   src/wan_folder_writer.cpp
   src/wan_vae_sequence.cpp

@@ -32,6 +32,7 @@
 #include "model/wan_model.h"
 #include "model/wan_model_folder.h"
 #include "model/wan_vae_loader.h"
+#include "model/wan_block_growth.h"
 #include "model/wan_train_init.h"
 #include "model/wan_vae.h"
 #include "model/wan_vae_sequence.h"
@@ -123,7 +124,7 @@ std::string digest(const std::vector<torch::nn::Module*>& modules, at::ScalarTyp
 
 // Copies every parameter of a folder's parts (read by the ordinary loaders) into the models
 // being trained; the shapes must agree, and the folder's tokenizer must be this run's.
-void init_from_folder(const std::string& dir, WanModel& dit, UMT5EncoderModel& text, WanVae& vae,
+void init_from_folder(const std::string& dir, int insert_blocks_at, WanModel& dit, UMT5EncoderModel& text, WanVae& vae,
                       const T5Tokenizer& tokenizer, std::ostream& log) {
   const WanModelFolder f = find_wan_model_folder(dir);
   const T5Tokenizer theirs = T5Tokenizer::from_folder(f.parts.tokenizer);
@@ -145,7 +146,17 @@ void init_from_folder(const std::string& dir, WanModel& dit, UMT5EncoderModel& t
       q->copy_(p.value());
     }
   };
-  copy(*dit, *d, "DiT");
+  if (insert_blocks_at < 0) {
+    copy(*dit, *d, "DiT");
+  } else {
+    try {
+      const int n = grow_wan_blocks(dit, d, insert_blocks_at);
+      fmt::print(log, "DiT grown from {} to {} blocks: {} new at block {}, starting as identities\n", d->config().num_layers,
+                 dit->config().num_layers, n, insert_blocks_at);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(fmt::format("--init-from {} --insert-blocks-at {}: {}", dir, insert_blocks_at, e.what()));
+    }
+  }
   copy(*text, *t.model, "text encoder");
   copy(*vae, *v.model, "VAE");
   fmt::print(log, "initialised from {}\n", dir);
@@ -219,7 +230,8 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   }
   WanVae vae(vae_cfg, at::TensorOptions().device(o.device).dtype(at::kFloat));
   wan_vae_training_init(vae, o.seed + 3);
-  if (!o.init_from.empty()) init_from_folder(o.init_from, dit, text, vae, tokenizer, log);
+  if (!o.init_from.empty()) init_from_folder(o.init_from, o.insert_blocks_at, dit, text, vae, tokenizer, log);
+  else if (o.insert_blocks_at >= 0) throw std::invalid_argument("--insert-blocks-at needs --init-from");
   dit->train();
   text->train();
   vae->train();
@@ -413,6 +425,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
                                  {"size", fmt::format("{}x{}", o.width, o.height)}, {"frames", o.frames},
                                  {"device", o.device.str()}, {"seconds", result.seconds},
                                  {"init_from", o.init_from.empty() ? nlohmann::json() : nlohmann::json(fs::path(o.init_from).filename().string())},
+                                 {"insert_blocks_at", o.insert_blocks_at < 0 ? nlohmann::json() : nlohmann::json(o.insert_blocks_at)},
                                  {"fast", o.fast}, {"autocast", o.autocast}, {"graph", o.graph},
                                  {"final_loss", result.final_loss}, {"final_vae_l1", result.final_vae_loss}}}};
   fs::remove_all(result.model_dir);

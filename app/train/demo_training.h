@@ -34,6 +34,9 @@ struct TrainOptions {
   // A model folder whose weights start this run (a second stage): same sizes and seed (the
   // tokenizer and latent statistics come from the seed, and must match the folder's).
   std::string init_from;
+  // With init_from a folder whose DiT has fewer blocks than sizes.layers: the new blocks go
+  // in at this block index and start as identities (wan_block_growth.h); -1: sizes must match.
+  int insert_blocks_at = -1;
   // cuDNN autotuning and the memory-efficient SDPA kernel: faster, no longer bitwise
   // reproducible run to run (their backward accumulates in a varying order).
   bool fast = false;

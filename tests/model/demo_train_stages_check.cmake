@@ -1,12 +1,13 @@
 # ctest demo_train_stages_cpu: the trainer's staged and time-bounded runs, tiny, on the CPU.
 #   1. a first stage; 2. a second one from its folder (--init-from), recorded in wanattn.json;
-#   3. --init-from a folder of another size fails naming the parameter and the folder;
+#   3. --init-from a folder of another size fails naming the parameter and the folder; one
+#      of fewer blocks is grown with --insert-blocks-at (recorded), refused without it;
 #   4. --max-minutes fits the schedule to the budget from the speed of steps 10 to 40:
 #      the run does the steps it said fit and records that count (or, if this machine slowed
 #      down by more than 10 % after the timing, stops at the limit and says so).
 # Arguments: -DTRAINER= -DDIR=
 set(args --device cpu --seed 3 --batch 2 --vae-batch 1 --vae-every 2 --warmup 2 --log-every 3
-         --size 64x64 --frames 9 --ffn 48 --heads 2 --layers 2 --text-dim 16 --text-layers 1 --vae-base 4)
+         --size 64x64 --frames 9 --ffn 48 --heads 2 --text-dim 16 --text-layers 1 --vae-base 4)
 file(REMOVE_RECURSE ${DIR})
 
 function(train name expect_ok)
@@ -26,8 +27,8 @@ function(training_field name key var)
   set(${var} "${v}" PARENT_SCOPE)
 endfunction()
 
-train(s1 TRUE --dim 32 --steps 6 --no-eval)
-train(s2 TRUE --dim 32 --steps 6 --no-eval --init-from ${DIR}/s1/model)
+train(s1 TRUE --dim 32 --layers 2 --steps 6 --no-eval)
+train(s2 TRUE --dim 32 --layers 2 --steps 6 --no-eval --init-from ${DIR}/s1/model)
 if(NOT out MATCHES "initialised from ${DIR}/s1/model")
   message(FATAL_ERROR "the second stage does not say where it started:\n${out}")
 endif()
@@ -36,12 +37,29 @@ if(NOT from STREQUAL "model")
   message(FATAL_ERROR "wanattn.json of the second stage records init_from '${from}'")
 endif()
 
-train(wrong FALSE --dim 64 --steps 6 --no-eval --init-from ${DIR}/s1/model)
+train(wrong FALSE --dim 64 --layers 2 --steps 6 --no-eval --init-from ${DIR}/s1/model)
 if(NOT err MATCHES "--init-from ${DIR}/s1/model: DiT parameter [a-z_.0-9]+ does not fit")
   message(FATAL_ERROR "a folder of another size: unexpected message:\n${err}")
 endif()
 
-train(timed TRUE --dim 32 --steps 5000 --max-minutes 0.2 --no-eval)
+train(deeper FALSE --dim 32 --layers 3 --steps 6 --no-eval --init-from ${DIR}/s1/model)
+if(NOT err MATCHES "--init-from ${DIR}/s1/model: the DiT has other parameters")
+  message(FATAL_ERROR "a deeper DiT without --insert-blocks-at: unexpected message:\n${err}")
+endif()
+train(grown TRUE --dim 32 --layers 3 --insert-blocks-at 1 --steps 6 --no-eval --init-from ${DIR}/s1/model)
+if(NOT out MATCHES "DiT grown from 2 to 3 blocks: 1 new at block 1")
+  message(FATAL_ERROR "the grown stage does not say so:\n${out}")
+endif()
+training_field(grown insert_blocks_at at)
+if(NOT at EQUAL 1)
+  message(FATAL_ERROR "wanattn.json of the grown stage records insert_blocks_at '${at}'")
+endif()
+train(grown_wrong FALSE --dim 32 --layers 3 --insert-blocks-at 5 --steps 6 --no-eval --init-from ${DIR}/s1/model)
+if(NOT err MATCHES "--insert-blocks-at 5: growing a DiT: new blocks go at 0..2")
+  message(FATAL_ERROR "a bad insertion point: unexpected message:\n${err}")
+endif()
+
+train(timed TRUE --dim 32 --layers 2 --steps 5000 --max-minutes 0.2 --no-eval)
 if(NOT out MATCHES "ms per step: ([0-9]+) steps fit in")
   message(FATAL_ERROR "the time-bounded run did not fit its schedule:\n${out}")
 endif()

@@ -15,6 +15,7 @@
 #include "model/umt5_encoder.h"
 #include "model/demo_scene.h"
 #include "model/umt5_loader.h"
+#include "model/wan_block_growth.h"
 #include "model/wan_checkpoint.h"
 #include "model/wan_folder_writer.h"
 #include "model/wan_loader.h"
@@ -173,6 +174,44 @@ TEST_CASE("demo training: AdamW's device-only step (tensor rate, for CUDA graphs
   }
   CHECK(!at::allclose(pa[0], start));  // the weights moved
   CHECK(!at::allclose(ea[0], pa[0]));  // and the EMA trails them
+}
+
+TEST_CASE("demo training: a DiT grown by blocks computes what the shallower one did, then learns in them", "[fast]") {
+  Tiny t = make_tiny(12);
+  demo::ModelSizes deeper = tiny_sizes();
+  deeper.layers = 4;
+  WanModel grown(demo::dit_config(deeper), ModuleOptions{});
+  wan_training_init(grown, 9);
+  CHECK(grow_wan_blocks(grown, t.dit, 1) == 2);  // old block 0, new 1 and 2, old block 1 as 3
+  const auto old_p = t.dit->named_parameters(true);
+  const auto new_p = grown->named_parameters(true);
+  CHECK(at::equal(new_p["blocks.0.self_attn.q.weight"], old_p["blocks.0.self_attn.q.weight"]));
+  CHECK(at::equal(new_p["blocks.3.ffn.2.weight"], old_p["blocks.1.ffn.2.weight"]));
+  CHECK(at::equal(new_p["head.head.weight"], old_p["head.head.weight"]));
+  for (const char* k : {"blocks.1.self_attn.o.weight", "blocks.2.cross_attn.o.bias", "blocks.2.ffn.2.weight"})
+    CHECK(new_p[k].abs().max().item<float>() == 0.0f);
+  CHECK(new_p["blocks.1.self_attn.q.weight"].abs().max().item<float>() > 0.0f);  // fresh, not zero
+
+  const Inputs in = make_inputs();
+  at::manual_seed(0);
+  const at::Tensor eps = at::randn(in.latents.sizes()), sigma = at::tensor({0.3f, 0.8f});
+  const at::Tensor xt = (1 - sigma.view({-1, 1, 1, 1, 1})) * in.latents + sigma.view({-1, 1, 1, 1, 1}) * eps;
+  const at::Tensor ctx = t.text->forward(in.ids, in.mask);
+  const at::Tensor before = t.dit->forward(xt, sigma * 1000, t.dit->prepare_text(ctx));
+  for (auto& p : grown->parameters()) p.set_requires_grad(true);
+  const at::Tensor after = grown->forward(xt, sigma * 1000, grown->prepare_text(ctx));
+  CHECK(at::allclose(after, before, 1e-5, 1e-6));  // the same function
+  at::mse_loss(after, eps - in.latents).backward();
+  for (const char* k : {"blocks.1.self_attn.o.weight", "blocks.2.cross_attn.o.weight", "blocks.2.ffn.2.weight"})
+    CHECK(new_p[k].grad().abs().sum().item<double>() > 0);  // the new blocks learn from the first step
+
+  // What does not fit is refused, by name.
+  CHECK_THROWS_WITH(grow_wan_blocks(grown, t.dit, 3), ContainsSubstring("0..2"));
+  CHECK_THROWS_WITH(grow_wan_blocks(t.dit, grown, 0), ContainsSubstring("fewer than the 4"));
+  demo::ModelSizes wider = deeper;
+  wider.dim = 64;
+  WanModel other(demo::dit_config(wider), ModuleOptions{});
+  CHECK_THROWS_WITH(grow_wan_blocks(other, t.dit, 1), ContainsSubstring("does not fit"));
 }
 
 TEST_CASE("demo training: the VAE decode over the whole sequence equals the chunked decode", "[fast]") {
