@@ -1,6 +1,10 @@
 #include "demo_batches.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <nlohmann/json.hpp>
 
 #include "model/demo_latent_encoder.h"
 #include "model/demo_render.h"
@@ -12,6 +16,23 @@ demo::SceneOptions scene_options(const TrainOptions& o) {
   demo::SceneOptions so;
   so.frames = o.frames;
   so.aspect = double(o.width) / o.height;
+  return so;
+}
+
+demo::SceneOptions folder_world(const std::string& root, int frames, int width, int height) {
+  demo::SceneOptions so;
+  so.frames = frames;
+  so.aspect = double(width) / height;
+  const std::filesystem::path path = std::filesystem::path(root) / "wanattn.json";
+  nlohmann::json world = nlohmann::json::object();
+  if (std::ifstream in(path); in) {
+    const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded()) throw std::runtime_error(path.string() + ": not valid JSON");
+    world = j.value(nlohmann::json::json_pointer("/demo/world"), nlohmann::json::object());
+  }
+  so.same_colour = world.value("same_colour", 0.0);
+  so.unnamed_colour = world.value("unnamed_colour", 0.0);
+  so.shading = world.value("shading", 0.0);
   return so;
 }
 

@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,9 @@ inline constexpr int kCaptionLength = 32;
 
 // The world's scenes at the run's clip length and aspect.
 demo::SceneOptions scene_options(const TrainOptions& o);
+// The world a model folder was trained in, from its wanattn.json's demo.world (what a
+// setting is missing from is older than it: 0, the world before it), at its clip size.
+demo::SceneOptions folder_world(const std::string& root, int frames, int width, int height);
 
 struct Batch {
   std::vector<demo::Scene> scenes;

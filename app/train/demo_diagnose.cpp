@@ -6,6 +6,7 @@
 
 #include <fstream>
 
+#include "demo_batches.h"
 #include "model/demo_latent_encoder.h"
 #include "model/demo_render.h"
 #include "model/demo_scene.h"
@@ -34,9 +35,7 @@ void diagnose_demo(const std::string& model_dir, const std::string& ppm, int n, 
   const at::Tensor mean = at::tensor(cfg.latents_mean, at::kDouble).to(opts).view({1, -1, 1, 1, 1});
   const at::Tensor std = at::tensor(cfg.latents_std, at::kDouble).to(opts).view({1, -1, 1, 1, 1});
   demo::Rng rng(seed);
-  demo::SceneOptions so;
-  so.frames = F;
-  so.aspect = double(W) / H;
+  const demo::SceneOptions so = folder_world(f.root, F, W, H);  // the world it was trained in
   at::Generator gen = at::detail::createCPUGenerator(seed);
   std::vector<at::Tensor> rows;
   for (int i = 0; i < n; ++i) {

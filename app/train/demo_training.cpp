@@ -147,6 +147,9 @@ void init_from_folder(const std::string& dir, int insert_blocks_at, WanModel& di
     }
   };
   if (insert_blocks_at < 0) {
+    if (d->config().num_layers != dit->config().num_layers)
+      throw std::runtime_error(fmt::format("--init-from {}: its DiT has {} blocks, this run's {} (--insert-blocks-at K grows it)", dir,
+                                           d->config().num_layers, dit->config().num_layers));
     copy(*dit, *d, "DiT");
   } else {
     try {
@@ -171,6 +174,7 @@ std::vector<double> to_vector(const at::Tensor& t) {
 }  // namespace
 
 TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
+  if (o.insert_blocks_at >= 0 && o.init_from.empty()) throw std::invalid_argument("--insert-blocks-at needs --init-from");
   fs::create_directories(o.out);
   const fs::path out(o.out);
   TrainResult result;
@@ -202,8 +206,18 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   const T5Tokenizer tokenizer = T5Tokenizer::from_folder(tok_dir.string());
   fmt::print(log, "tokenizer: {} pieces\n", tokenizer.piece_count());
 
-  // 2. Latent statistics -> the VAE config's latents_mean / latents_std.
+  // 2. Latent statistics -> the VAE config's latents_mean / latents_std. A later stage keeps
+  // its folder's: the DiT and decoder it continues were trained on latents normalised so,
+  // and a changed world (shaded objects since stage 8) would shift every input under them.
   auto [mean_cpu, std_cpu] = latent_statistics(o, o.seed ^ 0x5eed5eedull);
+  if (!o.init_from.empty()) {
+    const WanVaeConfig theirs = load_wan_vae(find_wan_model_folder(o.init_from).parts.vae, at::kCPU).model->config();
+    const at::Tensor m = at::tensor(theirs.latents_mean, at::kDouble), s = at::tensor(theirs.latents_std, at::kDouble);
+    fmt::print(log, "latent statistics from {} (this world's own differ by up to {:.4f} in mean, {:.4f} in std)\n", o.init_from,
+               (m - mean_cpu.to(at::kDouble)).abs().max().item<double>(), (s - std_cpu.to(at::kDouble)).abs().max().item<double>());
+    mean_cpu = m.to(mean_cpu.scalar_type());
+    std_cpu = s.to(std_cpu.scalar_type());
+  }
   WanVaeConfig vae_cfg = demo::vae_config(o.sizes);
   vae_cfg.latents_mean = to_vector(mean_cpu);
   vae_cfg.latents_std = to_vector(std_cpu);
@@ -231,7 +245,6 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   WanVae vae(vae_cfg, at::TensorOptions().device(o.device).dtype(at::kFloat));
   wan_vae_training_init(vae, o.seed + 3);
   if (!o.init_from.empty()) init_from_folder(o.init_from, o.insert_blocks_at, dit, text, vae, tokenizer, log);
-  else if (o.insert_blocks_at >= 0) throw std::invalid_argument("--insert-blocks-at needs --init-from");
   dit->train();
   text->train();
   vae->train();
@@ -406,6 +419,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   dit->eval();
   text->eval();
   vae->eval();
+  const demo::SceneOptions world = scene_options(o);  // what the batches were drawn from
   nlohmann::json extra;
   extra["defaults"] = {{"width", o.width}, {"height", o.height}, {"frames", o.frames}, {"steps", o.default_steps},
                        {"guidance", o.default_guidance}, {"prompt", demo::example_prompt()}};
@@ -414,9 +428,9 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   extra["demo"] = {{"about", "wanattn's built-in demo model: docs/demo-model.md"},
                    {"held_out", held},
                    {"vocabulary", demo::vocabulary()},
-                   {"world", {{"same_colour", demo::SceneOptions{}.same_colour},
-                              {"unnamed_colour", demo::SceneOptions{}.unnamed_colour},
-                              {"shading", demo::SceneOptions{}.shading}}},
+                   {"world", {{"same_colour", world.same_colour},
+                              {"unnamed_colour", world.unnamed_colour},
+                              {"shading", world.shading}}},
                    {"encoder", "fixed: demo_latent_encoder.h (4x4 cell means of frame 4k's RGB and frame 4k-2's grey)"},
                    {"training", {{"seed", o.seed}, {"steps", result.steps_done}, {"stopped_early", result.stopped_early},
                                  {"batch", o.batch}, {"vae_every", o.vae_every}, {"vae_batch", o.vae_batch},

@@ -31,8 +31,9 @@ struct TrainOptions {
   demo::ModelSizes sizes;
   int log_every = 50;
   double max_minutes = 0;          // > 0: stop early (and say so) when training takes longer
-  // A model folder whose weights start this run (a second stage): same sizes and seed (the
-  // tokenizer and latent statistics come from the seed, and must match the folder's).
+  // A model folder whose weights start this run (a second stage): same sizes (but see
+  // insert_blocks_at) and seed (the tokenizer comes from the seed and must match the
+  // folder's; the folder's tokenizer and latent statistics are kept).
   std::string init_from;
   // With init_from a folder whose DiT has fewer blocks than sizes.layers: the new blocks go
   // in at this block index and start as identities (wan_block_growth.h); -1: sizes must match.

@@ -97,7 +97,8 @@ int main(int argc, char** argv) {
   app.add_option("--log-every", o.log_every, "Steps between log lines")->capture_default_str();
   app.add_option("--init-from", o.init_from, "Start from this model folder's weights (a second stage; same sizes and --seed)");
   app.add_option("--insert-blocks-at", o.insert_blocks_at,
-                 "With --init-from a folder of fewer DiT blocks than --layers: insert the new blocks at this index, as identities");
+                 "With --init-from a folder of fewer DiT blocks than --layers: insert the new blocks at this index, as identities")
+      ->check(CLI::NonNegativeNumber);
   app.add_flag("--fast", o.fast, "cuDNN autotuning and memory-efficient attention: faster, not bitwise reproducible");
   app.add_flag("--autocast", o.autocast, "bf16 autocast for the forward passes (fp32 master weights)");
   app.add_flag("--graph", o.graph, "Replay the DiT + text-encoder update as a CUDA graph (CUDA only)");

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace wanattn::demo {
@@ -24,30 +25,35 @@ at::Tensor polygon_distance(const at::Tensor& rho, const at::Tensor& theta, cons
   return rho * at::cos(b) - r * std::cos(std::numbers::pi / n);
 }
 
+// The outward unit normal of the star's edge from the tip (1, 0) to the inner vertex
+// (k cos 36, k sin 36), circumradius 1.
+std::pair<double, double> star_edge_normal() {
+  const double half = std::numbers::pi / 5;
+  const double ex = kStarInner * std::cos(half) - 1.0, ey = kStarInner * std::sin(half), len = std::hypot(ex, ey);
+  return {ey / len, -ex / len};
+}
+
 // Signed distance to a five-pointed star with tips at radius r, one tip at angle `tip`:
-// folded into the half-sector next to a tip, it is the distance to the edge line from the
-// tip (r, 0) to the inner vertex (k r cos 36, k r sin 36).
+// folded into the half-sector next to a tip, it is the distance to the line of the edge
+// from the tip (r, 0) to the inner vertex (k r cos 36, k r sin 36).
 at::Tensor star_distance(const at::Tensor& rho, const at::Tensor& theta, const at::Tensor& r, double tip) {
-  const double sector = 2 * std::numbers::pi / 5, half = sector / 2;
+  const double sector = 2 * std::numbers::pi / 5;
   const at::Tensor a = at::remainder(theta - tip, sector);
   const at::Tensor b = at::minimum(a, sector - a);  // angle from the nearest tip, [0, 36 deg]
-  // Edge direction (inner - tip) for r = 1, and its outward unit normal.
-  const double ex = kStarInner * std::cos(half) - 1.0, ey = kStarInner * std::sin(half);
-  const double len = std::hypot(ex, ey), nx = ey / len, ny = -ex / len;
+  const auto [nx, ny] = star_edge_normal();
   return nx * (rho * at::cos(b) - r) + ny * (rho * at::sin(b));
 }
 
-// The largest distance from the edge inside the shape, per unit circumradius: the circle's
-// radius, the polygons' apothem cos(pi / n), the star's centre's distance to its edge lines.
+// The most negative distance above per unit circumradius, reached at the centre: the
+// circle's radius, the polygons' apothem cos(pi / n), and for the star the centre's distance
+// to its edge lines, nx (0.443; the true distance to its outline is largest, 0.5, at the
+// inner vertices, but the shading follows the distance the outline is drawn with).
 double deepest_inside(Shape shape) {
   switch (shape) {
     case Shape::Circle: return 1.0;
     case Shape::Square: return std::cos(std::numbers::pi / 4);
     case Shape::Triangle: return std::cos(std::numbers::pi / 3);
-    case Shape::Star: {
-      const double half = std::numbers::pi / 5, ex = kStarInner * std::cos(half) - 1.0, ey = kStarInner * std::sin(half);
-      return ey / std::hypot(ex, ey);  // the edge normal's x: at the centre d = -nx r
-    }
+    case Shape::Star: return star_edge_normal().first;
   }
   return 1.0;
 }
@@ -87,6 +93,8 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
                        (py / H - 0.5) * bgt.select(1, 7).view({B, 1, 1, 1});  // [B, 1, H, W]
   at::Tensor img = (from + (to - from) * (u + 0.5).unsqueeze(1)).expand({B, 3, F, H, W}).contiguous();
 
+  // Shading costs a brightness map per slot; a flat batch (the old world) skips it entirely.
+  const bool shaded = std::any_of(scenes.begin(), scenes.end(), [](const Scene& s) { return s.shading != 0; });
   // One object slot at a time (of every clip): its parameters per frame, then coverage.
   for (size_t k = 0; k < K; ++k) {
     // Per clip: cx, cy, r, angle for every frame, then r, g, b and the shading (zero where
@@ -124,8 +132,7 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
       }
       starts.push_back(order.size());
     }
-    at::Tensor alpha = at::zeros({B, F, H, W}, dev), light = at::ones({B, F, H, W}, dev);
-    const bool shaded = std::any_of(scenes.begin(), scenes.end(), [](const Scene& s) { return s.shading != 0; });
+    at::Tensor alpha = at::zeros({B, F, H, W}, dev), light = shaded ? at::ones({B, F, H, W}, dev) : at::Tensor();
     const at::Tensor all_idx = order.empty() ? at::Tensor() : to_device(at::tensor(order, at::kLong), device);
     for (size_t si = 0; si < kShapes.size(); ++si) {
       const int64_t n = int64_t(starts[si + 1] - starts[si]);
@@ -143,9 +150,9 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
         case Shape::Star: d = star_distance(rho, at::atan2(dy, dx) - w(3), rr, -std::numbers::pi / 2); break;
       }
       alpha.index_copy_(0, idx, (0.5 - d).clamp(0, 1));
-      // Brightness 1 - shading at the edge up to 1 at the deepest inside point (the centre,
-      // or the ridges where two edges are equally near): a pyramid whose creases, like the
-      // outline, differ from shape to shape.
+      // Brightness from 1 - shading at the edge up to 1 at the centre: a cone for the circle,
+      // pyramids (creases where two edges are equally near) for the others, inside which,
+      // as along the outline, shape differs from shape.
       if (shaded) {
         const at::Tensor depth = (-d / (rr * deepest_inside(kShapes[si]))).clamp(0, 1);
         const at::Tensor shading = pt.narrow(1, 4 * F + 3, 1).index_select(0, idx).view({n, 1, 1, 1});
@@ -153,7 +160,7 @@ at::Tensor render_clips(const std::vector<Scene>& scenes, int frames, int height
       }
     }
     alpha = alpha.unsqueeze(1);  // [B, 1, F, H, W]
-    img = img + (colour * light.unsqueeze(1) - img) * alpha;
+    img = img + ((shaded ? colour * light.unsqueeze(1) : colour) - img) * alpha;
   }
   return img * 2 - 1;
 }

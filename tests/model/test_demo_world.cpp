@@ -181,7 +181,7 @@ TEST_CASE("demo renderer: shading darkens each shape from its deepest point to i
     REQUIRE(inside.sum().item<int64_t>() > 100);
     const at::Tensor ratio = shaded.masked_select(inside) / red;
     INFO(name(shape));
-    CHECK(ratio.max().item<float>() > 0.9f);     // the centre or the ridges: near full brightness
+    CHECK(ratio.max().item<float>() > 0.9f);     // near the centre: near full brightness
     CHECK(ratio.min().item<float>() < 0.66f);    // the first covered pixels: about 1 - 0.4
     CHECK(ratio.min().item<float>() >= 0.6f - 1e-4f);
     CHECK((ratio > 0.99f).sum().item<int64_t>() < ratio.numel() / 20);  // a peak or creases, no plateau
@@ -191,6 +191,12 @@ TEST_CASE("demo renderer: shading darkens each shape from its deepest point to i
     const at::Tensor bg = (render_clips({empty}, 9, 64, 96, at::kCPU)[0][0][4] + 1) / 2;
     const at::Tensor uncovered = flat == bg;
     CHECK(at::equal(shaded.masked_select(uncovered), bg.masked_select(uncovered)));
+    // In one batch, each clip is drawn as alone: the flat one as flat, the shaded one shaded.
+    Scene lit = s;
+    lit.shading = 0.4;
+    const at::Tensor both = render_clips({s, lit}, 9, 64, 96, at::kCPU);
+    CHECK(at::equal(both[0], render_clips({s}, 9, 64, 96, at::kCPU)[0]));
+    CHECK(at::equal(both[1], render_clips({lit}, 9, 64, 96, at::kCPU)[0]));
   }
 }
 

@@ -88,9 +88,10 @@ struct Background {
 struct Scene {
   std::vector<SceneObject> objects;  // drawn in this order (they do not overlap)
   Background background;
-  // How much darker an object's edge is than its core (0: flat, the world of stages 1-7):
-  // brightness ramps with the distance from the edge up to the shape's centre or ridges,
-  // so an object's inside, not only its outline, differs from shape to shape (demo_render.h).
+  // How much darker an object's edge is than its centre (0: flat, the world of stages 1-7):
+  // brightness ramps with the distance from the edge up to the centre, with creases where
+  // two edges are equally near, so an object's inside, not only its outline, differs from
+  // shape to shape (demo_render.h).
   double shading = 0;
   std::string caption() const;
 };
@@ -113,7 +114,7 @@ struct SceneOptions {
   int frames = 17;           // the clip's length: trajectories stay inside the frame throughout
   double aspect = 1.0;       // width / height
   bool allow_held_out = false;
-  // So that the shape word, not only the colour, tells objects apart (docs/demo-model.md,
+  // So that the shape word, not only the colour, tells objects apart (docs/demo-model-stages.md,
   // "After stage 6"): a second or third object takes the colour of one already there with
   // this chance (a shape that one does not have: "a red circle ... and a red star ..."), and
   // an object whose shape is alone in the scene goes without its colour in the caption with
@@ -122,7 +123,7 @@ struct SceneOptions {
   double unnamed_colour = 0.2;
   // Scene::shading of every scene (no random draw: 0 gives the world of stages 1-7 exactly).
   // Since stage 8: in a flat shape only the outline depends on the shape, so the shape
-  // word's map lit the outline and the inside attended to the colour (docs/demo-model.md,
+  // word's map lit the outline and the inside attended to the colour (docs/demo-model-stages.md,
   // "After stage 7").
   double shading = 0.4;
 };
