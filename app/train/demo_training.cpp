@@ -122,10 +122,11 @@ std::string digest(const std::vector<torch::nn::Module*>& modules, at::ScalarTyp
   return fmt::format("{:016x}", h);
 }
 
-// Copies every parameter of a folder's parts (read by the ordinary loaders) into the models
-// being trained; the shapes must agree, and the folder's tokenizer must be this run's.
-void init_from_folder(const std::string& dir, int insert_blocks_at, WanModel& dit, UMT5EncoderModel& text, WanVae& vae,
-                      const T5Tokenizer& tokenizer, std::ostream& log) {
+// Copies every parameter of a folder's parts (read by the ordinary loaders; its VAE, `v`,
+// already read for its latent statistics) into the models being trained; the shapes must
+// agree, and the folder's tokenizer must be this run's.
+void init_from_folder(const std::string& dir, const WanVae& v, int insert_blocks_at, WanModel& dit, UMT5EncoderModel& text,
+                      WanVae& vae, const T5Tokenizer& tokenizer, std::ostream& log) {
   const WanModelFolder f = find_wan_model_folder(dir);
   const T5Tokenizer theirs = T5Tokenizer::from_folder(f.parts.tokenizer);
   for (const char* probe : {"a green triangle moves right", "a purple star spins and a cyan circle grows"})
@@ -133,7 +134,6 @@ void init_from_folder(const std::string& dir, int insert_blocks_at, WanModel& di
       throw std::runtime_error(fmt::format("--init-from {}: its tokenizer differs from this run's (another --seed?)", dir));
   const WanModel d = load_wan_model(WanCheckpoint::open(f.parts.transformer), ModuleOptions{});
   const LoadedUMT5 t = load_umt5_encoder(f.parts.text_encoder, UMT5Options{});
-  const LoadedVae v = load_wan_vae(f.parts.vae, at::kCPU);
   auto copy = [&](torch::nn::Module& dst, const torch::nn::Module& src, const char* what) {
     torch::NoGradGuard ng;
     auto to = dst.named_parameters(true);
@@ -161,7 +161,7 @@ void init_from_folder(const std::string& dir, int insert_blocks_at, WanModel& di
     }
   }
   copy(*text, *t.model, "text encoder");
-  copy(*vae, *v.model, "VAE");
+  copy(*vae, *v, "VAE");
   fmt::print(log, "initialised from {}\n", dir);
 }
 
@@ -210,8 +210,9 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   // its folder's: the DiT and decoder it continues were trained on latents normalised so,
   // and a changed world (shaded objects since stage 8) would shift every input under them.
   auto [mean_cpu, std_cpu] = latent_statistics(o, o.seed ^ 0x5eed5eedull);
-  if (!o.init_from.empty()) {
-    const WanVaeConfig theirs = load_wan_vae(find_wan_model_folder(o.init_from).parts.vae, at::kCPU).model->config();
+  const WanVae start_vae = o.init_from.empty() ? WanVae(nullptr) : load_wan_vae(find_wan_model_folder(o.init_from).parts.vae, at::kCPU).model;
+  if (start_vae) {
+    const WanVaeConfig& theirs = start_vae->config();
     const at::Tensor m = at::tensor(theirs.latents_mean, at::kDouble), s = at::tensor(theirs.latents_std, at::kDouble);
     fmt::print(log, "latent statistics from {} (this world's own differ by up to {:.4f} in mean, {:.4f} in std)\n", o.init_from,
                (m - mean_cpu.to(at::kDouble)).abs().max().item<double>(), (s - std_cpu.to(at::kDouble)).abs().max().item<double>());
@@ -244,7 +245,7 @@ TrainResult train_demo(const TrainOptions& o, std::ostream& log) {
   }
   WanVae vae(vae_cfg, at::TensorOptions().device(o.device).dtype(at::kFloat));
   wan_vae_training_init(vae, o.seed + 3);
-  if (!o.init_from.empty()) init_from_folder(o.init_from, o.insert_blocks_at, dit, text, vae, tokenizer, log);
+  if (start_vae) init_from_folder(o.init_from, start_vae, o.insert_blocks_at, dit, text, vae, tokenizer, log);
   dit->train();
   text->train();
   vae->train();

@@ -21,6 +21,14 @@ function(train name expect_ok)
   endif()
 endfunction()
 
+# A run that must fail with a message matching `pattern`.
+function(refused name what pattern)
+  train(${name} FALSE ${ARGN})
+  if(NOT err MATCHES "${pattern}")
+    message(FATAL_ERROR "${what}: unexpected message:\n${err}")
+  endif()
+endfunction()
+
 function(training_field name key var)
   file(READ ${DIR}/${name}/model/wanattn.json j)
   string(JSON v GET "${j}" demo training ${key})
@@ -37,15 +45,12 @@ if(NOT from STREQUAL "model")
   message(FATAL_ERROR "wanattn.json of the second stage records init_from '${from}'")
 endif()
 
-train(wrong FALSE --dim 64 --layers 2 --steps 6 --no-eval --init-from ${DIR}/s1/model)
-if(NOT err MATCHES "--init-from ${DIR}/s1/model: DiT parameter [a-z_.0-9]+ does not fit")
-  message(FATAL_ERROR "a folder of another size: unexpected message:\n${err}")
-endif()
+refused(wrong "a folder of another size" "--init-from ${DIR}/s1/model: DiT parameter [a-z_.0-9]+ does not fit"
+        --dim 64 --layers 2 --steps 6 --no-eval --init-from ${DIR}/s1/model)
 
-train(deeper FALSE --dim 32 --layers 3 --steps 6 --no-eval --init-from ${DIR}/s1/model)
-if(NOT err MATCHES "--init-from ${DIR}/s1/model: its DiT has 2 blocks, this run's 3 \\(--insert-blocks-at K grows it\\)")
-  message(FATAL_ERROR "a deeper DiT without --insert-blocks-at: unexpected message:\n${err}")
-endif()
+refused(deeper "a deeper DiT without --insert-blocks-at"
+        "--init-from ${DIR}/s1/model: its DiT has 2 blocks, this run's 3 \\(--insert-blocks-at K grows it\\)"
+        --dim 32 --layers 3 --steps 6 --no-eval --init-from ${DIR}/s1/model)
 train(grown TRUE --dim 32 --layers 3 --insert-blocks-at 1 --steps 6 --no-eval --init-from ${DIR}/s1/model)
 if(NOT out MATCHES "DiT grown from 2 to 3 blocks: 1 new at block 1")
   message(FATAL_ERROR "the grown stage does not say so:\n${out}")
@@ -54,14 +59,10 @@ training_field(grown insert_blocks_at at)
 if(NOT at EQUAL 1)
   message(FATAL_ERROR "wanattn.json of the grown stage records insert_blocks_at '${at}'")
 endif()
-train(no_folder FALSE --dim 32 --layers 3 --insert-blocks-at 1 --steps 6 --no-eval)
-if(NOT err MATCHES "--insert-blocks-at needs --init-from")
-  message(FATAL_ERROR "--insert-blocks-at without a folder: unexpected message:\n${err}")
-endif()
-train(grown_wrong FALSE --dim 32 --layers 3 --insert-blocks-at 5 --steps 6 --no-eval --init-from ${DIR}/s1/model)
-if(NOT err MATCHES "--insert-blocks-at 5: growing a DiT: the new blocks go at an index in 0..2")
-  message(FATAL_ERROR "a bad insertion point: unexpected message:\n${err}")
-endif()
+refused(no_folder "--insert-blocks-at without a folder" "--insert-blocks-at needs --init-from"
+        --dim 32 --layers 3 --insert-blocks-at 1 --steps 6 --no-eval)
+refused(grown_wrong "a bad insertion point" "--insert-blocks-at 5: growing a DiT: the new blocks go at an index in 0..2"
+        --dim 32 --layers 3 --insert-blocks-at 5 --steps 6 --no-eval --init-from ${DIR}/s1/model)
 
 train(timed TRUE --dim 32 --layers 2 --steps 5000 --max-minutes 0.2 --no-eval)
 if(NOT out MATCHES "ms per step: ([0-9]+) steps fit in")
